@@ -1,0 +1,171 @@
+import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
+import { getDeliveryTracker } from '../event/deliveryTracker';
+import type { Event } from '../event/event.interface';
+import { encodeError } from '../error/encodeError';
+
+/** Suffix of the type of the error event `act` makes when an event's work fails. */
+export const UNHANDLED_ERROR_SUFFIX = '_UNHANDLED_ERROR';
+
+/**
+ * What an `act` function may return: an Observable, a Promise, an array of events, one
+ * event, or nothing.
+ * @since 0.1.0
+ * @category operators
+ */
+export type ActResult<O> = Observable<O> | PromiseLike<O | void> | ObservableInput<O> | O | void;
+
+const toObservable = <O>(result: ActResult<O>): Observable<O> => {
+  if (isObservable(result)) return result as Observable<O>;
+  if (result === undefined || result === null) return EMPTY_OF<O>();
+  if (typeof (result as PromiseLike<O>).then === 'function') {
+    return new Observable<O>(subscriber => {
+      (result as PromiseLike<O | void>).then(
+        value => {
+          if (value !== undefined && value !== null) subscriber.next(value as O);
+          subscriber.complete();
+        },
+        error => subscriber.error(error),
+      );
+    });
+  }
+  if (Array.isArray(result)) return from(result as O[]);
+  return of(result as O);
+};
+
+const EMPTY_OF = <O>() => new Observable<O>(subscriber => subscriber.complete());
+
+const defaultErrorEvent = (error: unknown, event: Event): Event => ({
+  type: event.type.endsWith(UNHANDLED_ERROR_SUFFIX) ? event.type : event.type + UNHANDLED_ERROR_SUFFIX,
+  error: encodeError(error),
+  metadata: event.metadata,
+});
+
+/**
+ * Runs `fn` for each event, isolated: when it throws or its stream errors, the error
+ * becomes an error event `{ type: '<TYPE>_UNHANDLED_ERROR', error: { name, message }, metadata }`
+ * (or whatever `errorFn` returns) and the effect keeps running for the next events. An
+ * input that already carries `error` goes straight to the error path. Under a messaging
+ * server, `act` also tells the delivery machinery when the event's work has finished, so
+ * that the message is acknowledged only then (or retried, when `fn` failed and no `errorFn`
+ * handled it).
+ *
+ * @example
+ * ```ts
+ * import { map, of } from 'rxjs';
+ * import { act, Effect, Event, matchEvent } from '@tributary/core';
+ * const charge = async (orderId: string) => ({ chargeId: `ch-${orderId}` });
+ *
+ * export const payment$: Effect<Event, Event> = event$ =>
+ *   event$.pipe(
+ *     matchEvent('OrderCreated'),
+ *     act(event => charge((event.payload as { orderId: string }).orderId)
+ *       .then(payload => ({ type: 'PaymentCaptured', payload }))),
+ *     // or: act(fn, (error, event) => ({ type: 'PaymentFailed', error, metadata: event.metadata }))
+ *   );
+ * ```
+ * @param fn - the work for one event; returns an Observable, a Promise, event(s) or nothing
+ * @param errorFn - turns a failure into the event(s) to emit instead of the default error event
+ * @return an operator running `fn` per event, concurrently
+ * @since 0.1.0
+ * @category operators
+ */
+export function act<I extends Event, O = Event, E = Event>(
+  fn: (event: I) => ActResult<O>,
+  errorFn?: (error: any, event: I) => ActResult<E>,
+): (source: Observable<I>) => Observable<O | E> {
+  return source =>
+    new Observable<O | E>(subscriber => {
+      const inner = new Set<Subscription>();
+      let outerDone = false;
+      const maybeComplete = () => {
+        if (outerDone && inner.size === 0) subscriber.complete();
+      };
+
+      const run = (event: I) => {
+        const tracker = getDeliveryTracker(event);
+        tracker?.begin();
+        let failure: unknown;
+        let ended = false;
+        const end = (sub: Subscription | undefined) => {
+          if (ended) return;
+          ended = true;
+          if (sub) inner.delete(sub);
+          tracker?.end(failure);
+        };
+        const onError = (error: unknown): Observable<O | E> => {
+          if (!errorFn) failure = error ?? new Error('act: the stream errored with no error value');
+          try {
+            return errorFn
+              ? toObservable(errorFn(error, event)).pipe(markError())
+              : of(defaultErrorEvent(error, event) as E);
+          } catch (thrown) {
+            failure = thrown;
+            return of(defaultErrorEvent(thrown, event) as E);
+          }
+        };
+        let work$: Observable<O | E>;
+        try {
+          work$ = event.error ? onError(event.error) : toObservable(fn(event));
+        } catch (error) {
+          work$ = onError(error);
+        }
+        let sub: Subscription | undefined;
+        let recovering = false;
+        const subscribeTo = (stream$: Observable<O | E>) =>
+          stream$.subscribe({
+            next: value => subscriber.next(value),
+            error: error => {
+              if (recovering) {
+                failure = error;
+                subscriber.next(defaultErrorEvent(error, event) as E);
+                end(sub);
+                maybeComplete();
+                return;
+              }
+              recovering = true;
+              const next = subscribeTo(onError(error));
+              if (sub) inner.delete(sub);
+              sub = next;
+              if (!ended) inner.add(next);
+            },
+            complete: () => {
+              end(sub);
+              maybeComplete();
+            },
+          });
+        sub = subscribeTo(work$);
+        if (!ended) inner.add(sub);
+      };
+
+      const outer = source.subscribe({
+        next: run,
+        error: error => subscriber.error(error),
+        complete: () => {
+          outerDone = true;
+          maybeComplete();
+        },
+      });
+      return () => {
+        outer.unsubscribe();
+        for (const sub of inner) sub.unsubscribe();
+        inner.clear();
+      };
+    });
+}
+
+/** Error events from `errorFn` always carry `error` (Marble.js compatible). */
+const markError =
+  <E>() =>
+  (source: Observable<E>): Observable<E> =>
+    new Observable<E>(subscriber =>
+      source.subscribe({
+        next: value =>
+          subscriber.next(
+            value && typeof value === 'object' && (value as unknown as Event).error === undefined
+              ? ({ ...(value as object), error: true } as E)
+              : value,
+          ),
+        error: error => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );

@@ -1,0 +1,94 @@
+import * as t from 'io-ts';
+import { isObservable, mergeMap, Observable, of, throwError } from 'rxjs';
+import { EventError } from '../error/EventError';
+import { isEventCodec } from '../event/event';
+import type { Event, EventMetadata } from '../event/event.interface';
+
+/**
+ * One reason an event failed validation.
+ * @since 0.1.0
+ * @category validation
+ */
+export interface ValidationIssue {
+  /** Where, e.g. `payload.items.0.qty`. */
+  path: string;
+  /** The expected type, by its io-ts name. */
+  expected: string;
+  /** What was there instead. */
+  received: unknown;
+}
+
+/**
+ * The event a validator lets through: the decoded whole event (event codecs) or the input
+ * with a decoded payload (payload codecs).
+ * @since 0.1.0
+ * @category validation
+ */
+export type ValidatedBy<C extends t.Any, I extends Event> =
+  C extends t.TypeC<{ type: t.LiteralC<string>; payload: any }>
+    ? t.TypeOf<C> & { metadata: EventMetadata }
+    : Omit<I, 'payload'> & { payload: t.TypeOf<C>; metadata: EventMetadata };
+
+/**
+ * A validator usable with `act` (one event) and with `use` (a stream).
+ * @since 0.1.0
+ * @category validation
+ */
+export interface EventValidator<C extends t.Any> {
+  <I extends Event>(input: Observable<I>): Observable<ValidatedBy<C, I>>;
+  <I extends Event>(input: I): Observable<ValidatedBy<C, I>>;
+}
+
+const describeValue = (value: unknown): unknown => (value === undefined ? 'undefined' : value);
+
+const issuesOf = (errors: t.Errors, prefix: string): ValidationIssue[] =>
+  errors.map(error => {
+    const keys = error.context.map(entry => entry.key).filter(key => key !== '');
+    const last = error.context[error.context.length - 1];
+    return {
+      path: [prefix, ...keys].filter(Boolean).join('.') || '(root)',
+      expected: last?.type.name ?? 'unknown',
+      received: describeValue(error.value),
+    };
+  });
+
+/**
+ * Decodes incoming events with an io-ts codec: an `event()` codec (the whole event) or a
+ * payload codec. A failure is an {@link EventError} naming each bad path, the expected type
+ * and the received value; inside `act` it becomes an error event (an error reply for RPC)
+ * and the message is dead-lettered without retries, since it would fail the same again.
+ *
+ * @example
+ * ```ts
+ * import * as t from 'io-ts';
+ * import { act, Effect, Event, event, eventValidator$, matchEvent } from '@tributary/core';
+ * const AddItem = event('AddItem')(t.type({ sku: t.string, qty: t.number }));
+ * export const addItem$: Effect<Event, Event> = event$ =>
+ *   event$.pipe(
+ *     matchEvent(AddItem),
+ *     act(eventValidator$(AddItem)),
+ *     act(e => ({ type: 'ItemAdded', payload: { sku: e.payload.sku } })),
+ *   );
+ * ```
+ * @param codec - an `event()` codec or a payload codec
+ * @since 0.1.0
+ * @category validation
+ */
+export function eventValidator$<C extends t.Any>(codec: C): EventValidator<C> {
+  const whole = isEventCodec(codec);
+  const validate = <I extends Event>(event: I): Observable<ValidatedBy<C, I>> => {
+    const input = whole ? { type: event.type, payload: event.payload } : event.payload;
+    const result = codec.decode(input);
+    if (result._tag === 'Right') {
+      const decoded = whole ? { ...event, ...(result.right as object) } : { ...event, payload: result.right };
+      return of(decoded as unknown as ValidatedBy<C, I>);
+    }
+    const issues = issuesOf(result.left, whole ? '' : 'payload');
+    const summary = issues
+      .map(issue => `${issue.path}: expected ${issue.expected}, received ${JSON.stringify(issue.received)}`)
+      .join('; ');
+    return throwError(() => new EventError(event, `Event "${event.type}" failed validation: ${summary}`, issues));
+  };
+  return ((input: Event | Observable<Event>) =>
+    isObservable(input) ? input.pipe(mergeMap(validate)) : validate(input)) as EventValidator<C>;
+}

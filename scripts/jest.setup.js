@@ -1,0 +1,2 @@
+// Tests stay quiet unless LOG_LEVEL asks otherwise.
+process.env.NODE_ENV = process.env.NODE_ENV || 'test';

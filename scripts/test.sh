@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): build and type-check everything, run the unit suites,
+# make sure the brokers answer, then run the broker (integration) suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"
+npx tsc -b
+npx tsc -p tsconfig.check.json
+
+echo "▶ lint"
+npx eslint . --max-warnings 0
+
+echo "▶ brokers"
+bash scripts/services.sh
+
+echo "▶ tests"
+npx jest --ci "$@"
