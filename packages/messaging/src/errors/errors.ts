@@ -1,0 +1,169 @@
+import { CoreError } from '@tributary/core';
+
+/**
+ * A `send` got no reply within `timeout` ms.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from '@tributary/messaging';
+ * const error = new TimeoutError('GetOrder', 'orders', 5000);
+ * error.name; // 'TimeoutError'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimeoutError extends CoreError {
+  override readonly name = 'TimeoutError';
+  constructor(
+    readonly eventType: string | undefined,
+    readonly channel: string,
+    readonly timeout: number,
+  ) {
+    super(
+      `No reply to "${eventType ?? 'event'}" from "${channel}" within ${timeout} ms. ` +
+        'Is a service consuming that channel and handling that type? Raise `timeout` in the client options if it is just slow.',
+      { context: 'messaging.send' },
+    );
+  }
+}
+
+/**
+ * The broker could not take a message within `timeout` (it is down or unreachable).
+ *
+ * @example
+ * ```ts
+ * import { BrokerUnavailableError } from '@tributary/messaging';
+ * new BrokerUnavailableError('amqp://127.0.0.1:5672', 5000).name; // 'BrokerUnavailableError'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class BrokerUnavailableError extends CoreError {
+  override readonly name = 'BrokerUnavailableError';
+  constructor(
+    readonly host: string,
+    readonly timeout: number,
+    cause?: unknown,
+  ) {
+    super(
+      `The broker at ${host} did not take the message within ${timeout} ms: it is down or unreachable. ` +
+        'The message was not sent; retry later, or raise `timeout` to wait longer for reconnection.',
+      { context: 'messaging.transport', cause },
+    );
+  }
+}
+
+/**
+ * No effect handles an event sent with `send`: the service replied at once with this.
+ *
+ * @example
+ * ```ts
+ * import { UnhandledEventError } from '@tributary/messaging';
+ * new UnhandledEventError('GetInvoice', 'billing').message;
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnhandledEventError extends CoreError {
+  override readonly name = 'UnhandledEventError';
+  constructor(
+    readonly eventType: string,
+    readonly channel: string,
+  ) {
+    super(
+      `No effect on "${channel}" handles events of type "${eventType}". ` +
+        `Add an effect with matchEvent('${eventType}') to that service's listener, or send the event to the service that handles it.`,
+      { context: 'messaging.listener' },
+    );
+  }
+}
+
+/**
+ * A message whose bytes are not an event (bad JSON, unknown envelope).
+ *
+ * @example
+ * ```ts
+ * import { MalformedMessageError } from '@tributary/messaging';
+ * new MalformedMessageError('orders', 'Unexpected token').name; // 'MalformedMessageError'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class MalformedMessageError extends CoreError {
+  override readonly name = 'MalformedMessageError';
+  constructor(
+    readonly channel: string,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(
+      `A message on "${channel}" is not an event (${reason}); it was dead-lettered. ` +
+        'Producers must send JSON `{ "type": string, "payload"?: any }` (or use a matching msgTransformer).',
+      { context: 'messaging.decode', cause },
+    );
+  }
+}
+
+/**
+ * `Transport.X` was asked for but its package is not installed.
+ *
+ * @example
+ * ```ts
+ * import { TransportNotInstalledError } from '@tributary/messaging';
+ * new TransportNotInstalledError('AMQP', '@tributary/amqp').message;
+ * // 'Transport.AMQP needs @tributary/amqp: npm install @tributary/amqp'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportNotInstalledError extends CoreError {
+  override readonly name = 'TransportNotInstalledError';
+  constructor(transportName: string, packageName: string, cause?: unknown) {
+    super(`Transport.${transportName} needs ${packageName}: npm install ${packageName}`, { context: 'messaging.transport', cause });
+  }
+}
+
+/**
+ * An error a remote service replied with, whose class is not known here; `name`, `message`
+ * and `data` are the remote ones.
+ *
+ * @example
+ * ```ts
+ * import { RemoteError } from '@tributary/messaging';
+ * const error = new RemoteError({ name: 'PaymentDeclined', message: 'Card expired' });
+ * error.name; // 'PaymentDeclined'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class RemoteError extends CoreError {
+  override readonly name: string;
+  readonly data?: unknown;
+  constructor(encoded: { name?: string; message?: string; [key: string]: unknown }) {
+    super(encoded.message ?? 'Remote error', { context: 'messaging.reply' });
+    this.name = encoded.name ?? 'RemoteError';
+    for (const [key, value] of Object.entries(encoded)) {
+      if (key !== 'name' && key !== 'message') (this as any)[key] = value;
+    }
+  }
+}
+
+/**
+ * The connection was closed while this call was pending.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionClosedError } from '@tributary/messaging';
+ * new ConnectionClosedError('orders').name; // 'ConnectionClosedError'
+ * ```
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionClosedError extends CoreError {
+  override readonly name = 'ConnectionClosedError';
+  constructor(channel: string) {
+    super(`The connection to "${channel}" was closed before the call finished. Close clients only after their calls settle.`, {
+      context: 'messaging.transport',
+    });
+  }
+}

@@ -1,0 +1,173 @@
+import { Subject } from 'rxjs';
+import type { DeadLetterInfo, TransportMessage } from '../transport/transport.interface';
+import { matchTopic } from '../transport/matchTopic';
+
+/**
+ * A message the in-process broker dead-lettered, with why.
+ * @since 0.1.0
+ * @category local transport
+ */
+export interface LocalDeadLetter {
+  channel: string;
+  message: TransportMessage;
+  info: DeadLetterInfo;
+}
+
+type Handler = (message: TransportMessage) => void;
+
+interface LocalQueue {
+  consumers: Handler[];
+  next: number;
+  pending: TransportMessage[];
+  head: number;
+  scheduled: boolean;
+}
+
+/**
+ * The in-process broker behind `Transport.LOCAL` and the `EventBus`: queues per channel
+ * (instances of a service compete for messages), topic subscriptions for `publish`, reply
+ * addresses for `send`, delayed redelivery and a dead-letter list. Messages wait in a queue
+ * until a consumer comes; delivery is asynchronous (a microtask), never re-entrant.
+ *
+ * @example
+ * ```ts
+ * import { LocalBroker, Transport } from '@tributary/messaging';
+ * const broker = new LocalBroker();
+ * const options = { channel: 'orders', broker };
+ * // createMicroservice({ transport: Transport.LOCAL, options, listener })
+ * broker.getDeadLetters('orders'); // []
+ * ```
+ * @since 0.1.0
+ * @category local transport
+ */
+export class LocalBroker {
+  private readonly queues = new Map<string, LocalQueue>();
+  private readonly subscriptions = new Map<string, readonly string[]>();
+  private readonly replyAddresses = new Map<string, Handler>();
+  private readonly deadLetters: LocalDeadLetter[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Every dead letter, as it happens. */
+  readonly deadLetter$ = new Subject<LocalDeadLetter>();
+
+  private queue(channel: string): LocalQueue {
+    let queue = this.queues.get(channel);
+    if (!queue) {
+      queue = { consumers: [], next: 0, pending: [], head: 0, scheduled: false };
+      this.queues.set(channel, queue);
+    }
+    return queue;
+  }
+
+  /** Puts a message on a channel's queue (or hands a reply to its caller). */
+  enqueue(channel: string, message: TransportMessage): void {
+    const reply = this.replyAddresses.get(channel);
+    if (reply) {
+      queueMicrotask(() => reply(message));
+      return;
+    }
+    const queue = this.queue(channel);
+    queue.pending.push(message);
+    this.schedule(queue);
+  }
+
+  private schedule(queue: LocalQueue): void {
+    if (queue.scheduled || queue.consumers.length === 0) return;
+    queue.scheduled = true;
+    queueMicrotask(() => this.drain(queue));
+  }
+
+  private drain(queue: LocalQueue): void {
+    queue.scheduled = false;
+    while (queue.head < queue.pending.length && queue.consumers.length > 0) {
+      const message = queue.pending[queue.head];
+      queue.pending[queue.head++] = undefined as unknown as TransportMessage;
+      const consumer = queue.consumers[queue.next++ % queue.consumers.length];
+      consumer(message);
+    }
+    if (queue.head === queue.pending.length) {
+      queue.pending.length = 0;
+      queue.head = 0;
+    } else if (queue.head > 1024) {
+      queue.pending = queue.pending.slice(queue.head);
+      queue.head = 0;
+    }
+  }
+
+  /** Adds a competing consumer to a channel; returns how to remove it. */
+  consume(channel: string, handler: Handler): () => void {
+    const queue = this.queue(channel);
+    queue.consumers.push(handler);
+    this.schedule(queue);
+    return () => {
+      const i = queue.consumers.indexOf(handler);
+      if (i >= 0) queue.consumers.splice(i, 1);
+    };
+  }
+
+  /** Subscribes a service channel to event types or patterns for `publish`. */
+  subscribe(channel: string, patterns: readonly string[]): () => void {
+    this.subscriptions.set(channel, patterns);
+    return () => {
+      if (this.subscriptions.get(channel) === patterns) this.subscriptions.delete(channel);
+    };
+  }
+
+  /** Fans a message out: one copy to each subscribed service channel. Returns how many. */
+  publish(topic: string, message: TransportMessage): number {
+    let copies = 0;
+    for (const [channel, patterns] of this.subscriptions) {
+      if (patterns.some(pattern => matchTopic(pattern, topic))) {
+        this.enqueue(channel, { ...message });
+        copies++;
+      }
+    }
+    return copies;
+  }
+
+  /** Registers where replies to a client go. */
+  registerReplyAddress(address: string, handler: Handler): () => void {
+    this.replyAddresses.set(address, handler);
+    return () => this.replyAddresses.delete(address);
+  }
+
+  /** Redelivers a message to its channel after `delay` ms. */
+  redeliver(channel: string, message: TransportMessage, delay: number): void {
+    if (delay <= 0) return this.enqueue(channel, message);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(channel, message);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  /** Records a dead letter. */
+  deadLetter(channel: string, message: TransportMessage, info: DeadLetterInfo): void {
+    const letter = { channel, message, info };
+    this.deadLetters.push(letter);
+    this.deadLetter$.next(letter);
+  }
+
+  /** The dead letters so far, of one channel or all. */
+  getDeadLetters(channel?: string): LocalDeadLetter[] {
+    return channel === undefined ? [...this.deadLetters] : this.deadLetters.filter(l => l.channel === channel);
+  }
+
+  /** How many messages wait on a channel for a consumer. */
+  depth(channel: string): number {
+    const queue = this.queues.get(channel);
+    return queue ? queue.pending.length - queue.head : 0;
+  }
+
+  /** Drops every queue, timer and dead letter (tests). */
+  reset(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.queues.clear();
+    this.subscriptions.clear();
+    this.replyAddresses.clear();
+    this.deadLetters.length = 0;
+  }
+}
+
+/** The process-wide broker used when options name none. */
+export const defaultLocalBroker = new LocalBroker();

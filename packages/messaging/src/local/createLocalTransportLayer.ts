@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { Transport } from '../transport/Transport';
+import {
+  ConnectionStatus,
+  DeadLetterInfo,
+  TransportLayer,
+  TransportLayerConnection,
+  TransportMessage,
+} from '../transport/transport.interface';
+import { DEFAULT_TIMEOUT, DeliveryOptions } from '../transport/transportOptions';
+import { resolveRetryOptions } from '../transport/retry';
+import { PendingReplies } from '../transport/pendingReplies';
+import { defaultLocalBroker, LocalBroker } from './LocalBroker';
+
+/**
+ * Options of `Transport.LOCAL`.
+ * @since 0.1.0
+ * @category local transport
+ */
+export interface LocalStrategyOptions extends DeliveryOptions {
+  /** This service's channel (default `event_bus`). */
+  channel?: string;
+  /** Isolate a set of services on their own broker (default: one per process). */
+  broker?: LocalBroker;
+}
+
+/** The channel of the event bus (Marble.js name). */
+export const EVENT_BUS_CHANNEL = 'event_bus';
+
+class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
+  readonly type = Transport.LOCAL;
+  readonly config: { channel: string; timeout: number; raw: LocalBroker };
+  readonly status$ = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.CONNECTED);
+  readonly error$ = new Subject<Error>();
+  readonly close$ = new Subject<void>();
+  readonly message$: Observable<TransportMessage>;
+  private readonly pending: PendingReplies;
+  private readonly unacked = new Set<TransportMessage>();
+  private replyAddress?: string;
+  private releaseReplyAddress?: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly broker: LocalBroker,
+    channel: string,
+    timeout: number,
+    subscribe: readonly string[],
+  ) {
+    this.config = { channel, timeout, raw: broker };
+    this.pending = new PendingReplies(channel);
+    this.message$ = new Observable<TransportMessage>(subscriber => {
+      const stopConsuming = this.broker.consume(channel, message => {
+        // each delivery is its own object: settlement keys on `raw`
+        const delivered: TransportMessage = { ...message, raw: { channel } };
+        this.unacked.add(delivered);
+        subscriber.next(delivered);
+      });
+      const stopSubscription = subscribe.length ? this.broker.subscribe(channel, subscribe) : undefined;
+      return () => {
+        stopConsuming();
+        stopSubscription?.();
+      };
+    });
+  }
+
+  getChannel(): string {
+    return this.config.channel;
+  }
+
+  private replyTo(): string {
+    if (!this.replyAddress) {
+      this.replyAddress = `${this.config.channel}.reply.${randomUUID()}`;
+      this.releaseReplyAddress = this.broker.registerReplyAddress(this.replyAddress, message =>
+        this.pending.resolve(message.correlationId, message),
+      );
+    }
+    return this.replyAddress;
+  }
+
+  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+    const correlationId = message.correlationId ?? randomUUID();
+    const reply = this.pending.register(correlationId, message.type, options?.timeout ?? this.config.timeout, channel);
+    this.broker.enqueue(channel, { ...message, correlationId, replyTo: this.replyTo() });
+    return reply;
+  }
+
+  emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
+    this.broker.enqueue(channel, message);
+    return Promise.resolve(true);
+  }
+
+  publishMessage(topic: string, message: TransportMessage): Promise<boolean> {
+    this.broker.publish(topic, message);
+    return Promise.resolve(true);
+  }
+
+  ackMessage(message: TransportMessage | undefined): void {
+    if (message) this.unacked.delete(message);
+  }
+
+  nackMessage(message: TransportMessage | undefined, resend = false): void {
+    if (!message || !this.unacked.delete(message)) return;
+    if (resend) this.broker.enqueue(this.config.channel, { ...message, raw: undefined });
+  }
+
+  async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
+    if (!this.unacked.delete(message)) return;
+    this.broker.redeliver(this.config.channel, { ...message, raw: undefined, attempt: retry.attempt }, retry.delay);
+  }
+
+  async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    if (!this.unacked.delete(message)) return;
+    this.broker.deadLetter(this.config.channel, { ...message, raw: undefined }, info);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // like a broker whose consumer went away: what was not settled is delivered again
+    for (const message of this.unacked) this.broker.enqueue(this.config.channel, { ...message, raw: undefined });
+    this.unacked.clear();
+    this.pending.rejectAll();
+    this.releaseReplyAddress?.();
+    this.status$.next(ConnectionStatus.CLOSED);
+    this.close$.next();
+    this.close$.complete();
+    this.status$.complete();
+    this.error$.complete();
+  }
+}
+
+/**
+ * Creates the in-process transport layer (`Transport.LOCAL`): the same delivery contract as
+ * the brokers (competing instances, publish fan-out, retries, dead letters), in memory, with
+ * no serialization.
+ *
+ * @example
+ * ```ts
+ * import { createLocalTransportLayer } from '@tributary/messaging';
+ * const layer = createLocalTransportLayer({ channel: 'payments', subscribe: ['OrderCreated'] });
+ * const connection = await layer.connect({ isConsumer: true });
+ * ```
+ * @since 0.1.0
+ * @category local transport
+ */
+export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): TransportLayer<Transport.LOCAL> => {
+  const broker = options.broker ?? defaultLocalBroker;
+  const channel = options.channel ?? EVENT_BUS_CHANNEL;
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  const subscribe = options.subscribe ?? [];
+  return {
+    type: Transport.LOCAL,
+    config: {
+      host: 'local',
+      channel,
+      timeout,
+      wire: 'object',
+      expectAck: options.expectAck ?? false,
+      retry: resolveRetryOptions(options.retry),
+      subscribe,
+      durable: true,
+    },
+    connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
+  };
+};

@@ -1,0 +1,157 @@
+import type { EncodedError, Event } from '@tributary/core';
+import type { Observable } from 'rxjs';
+import type { Transport } from './Transport';
+import type { RetryOptions } from './retry';
+
+/**
+ * One message as a transport sees it: the encoded `data` and the metadata a broker carries
+ * natively. Transports fill what they receive; the messaging layer fills what it sends.
+ * @since 0.1.0
+ * @category transport SPI
+ */
+export interface TransportMessage<T = unknown> {
+  /** The body (see `TransportWire`): bytes for `body` and `envelope`, the event for `object`. */
+  data: T;
+  /** The transport-native message (an object: the settlement calls key on it). */
+  raw?: any;
+  replyTo?: string;
+  correlationId?: string;
+  /** `metadata.id`: unique per message. */
+  messageId?: string;
+  /** The event type, for brokers that route or filter on it. */
+  type?: string;
+  timestamp?: number;
+  causationId?: string;
+  /** User headers, propagated end to end. */
+  headers?: Record<string, string>;
+  /** 1-based delivery attempt, as far as the transport knows it. */
+  attempt?: number;
+}
+
+/**
+ * How the messaging layer frames events for a transport:
+ * - `body`: `msgTransformer.encode({ type, payload, error })`; metadata travels in native
+ *   properties (AMQP).
+ * - `envelope`: `msgTransformer.encode({ type, payload, error, metadata })`, one document
+ *   (Redis).
+ * - `object`: the event itself, never serialized (in-process).
+ * @since 0.1.0
+ * @category transport SPI
+ */
+export type TransportWire = 'body' | 'envelope' | 'object';
+
+/**
+ * Why a message went to the dead-letter destination.
+ * - `failed`: processing failed `retry.maxAttempts` times (or with a non-retryable error);
+ * - `unhandled`: no effect matched it;
+ * - `malformed`: its bytes are not an event;
+ * - `rejected`: an effect called `nackEvent`;
+ * - `timeout`: manual mode (`expectAck`) and nobody settled it within `timeout`.
+ * @since 0.1.0
+ * @category delivery
+ */
+export type DeadLetterReason = 'failed' | 'unhandled' | 'malformed' | 'rejected' | 'timeout';
+
+/**
+ * What travels with a dead letter (AMQP: `x-error-name`, `x-error-message`, `x-attempts`,
+ * `x-dead-letter-reason` headers; Redis: fields of the dead-letter entry).
+ * @since 0.1.0
+ * @category delivery
+ */
+export interface DeadLetterInfo {
+  reason: DeadLetterReason;
+  error?: EncodedError;
+  attempts: number;
+}
+
+/**
+ * Connection states reported on `status$`.
+ * @since 0.1.0
+ * @category transport
+ */
+export enum ConnectionStatus {
+  CONNECTED = 'connected',
+  DISCONNECTED = 'disconnected',
+  RECONNECTING = 'reconnecting',
+  CLOSED = 'closed',
+}
+
+/**
+ * Static facts about a transport layer, read by the messaging layer.
+ * @since 0.1.0
+ * @category transport SPI
+ */
+export interface TransportLayerConfig {
+  /** Broker address, credentials masked where logged. */
+  host: string;
+  /** This service's channel (AMQP queue, Redis channel/stream, local channel). */
+  channel: string;
+  /** RPC timeout and manual-ack timeout, ms. */
+  timeout: number;
+  wire: TransportWire;
+  /** Manual settlement (`ackEvent` / `nackEvent`) instead of automatic. */
+  expectAck: boolean;
+  retry: Required<RetryOptions>;
+  /** Event types or patterns (`*` one word, `#` any words, dot-separated) to receive from `publish`. */
+  subscribe: readonly string[];
+  /** Whether messages are kept by the broker until acknowledged (retries, dead letters). */
+  durable: boolean;
+}
+
+/**
+ * The transport SPI: a factory of connections. A transport package exports
+ * `createTransportLayer(options): TransportLayer`.
+ * @since 0.1.0
+ * @category transport SPI
+ */
+export interface TransportLayer<T extends Transport = Transport> {
+  readonly type: T;
+  readonly config: TransportLayerConfig;
+  connect(opts?: { isConsumer: boolean }): Promise<TransportLayerConnection<T>>;
+}
+
+/**
+ * A live connection. Transports implement it thinly (move bytes, settle natively);
+ * `@tributary/messaging` wraps it with decoding, delivery tracking, retries, dead letters
+ * and draining, and hands the wrapped one to effects as `ctx.client`.
+ * @since 0.1.0
+ * @category transport SPI
+ */
+export interface TransportLayerConnection<T extends Transport = Transport> {
+  readonly type: T;
+  readonly config: { channel: string; timeout: number; raw?: unknown };
+  getChannel(): string;
+
+  /** Incoming messages. Subscribing starts consuming; unsubscribing stops it (drain). */
+  readonly message$: Observable<TransportMessage>;
+  readonly status$: Observable<ConnectionStatus | string>;
+  readonly error$: Observable<Error>;
+  readonly close$: Observable<unknown>;
+
+  /** RPC: resolves with the reply, rejects with `TimeoutError` after `timeout`. */
+  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage>;
+  /** To one consumer of `channel` (or to a reply address). Resolves once the broker took it. */
+  emitMessage(channel: string, message: TransportMessage): Promise<boolean>;
+  /** Fan-out: a copy to every service subscribed to `topic` (the event type). */
+  publishMessage(topic: string, message: TransportMessage): Promise<boolean>;
+
+  ackMessage(message: TransportMessage | undefined): void | Promise<void>;
+  /** Rejects a message; `resend` puts it back at once. */
+  nackMessage(message: TransportMessage | undefined, resend?: boolean): void | Promise<void>;
+  /** Keeps the message in the broker and delivers it again after `delay` ms, as `attempt`. */
+  retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;
+  /** Moves the message to the dead-letter destination with `info`, then acknowledges it. */
+  deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/**
+ * Encodes events to a transport's bytes and back (JSON by default).
+ * @since 0.1.0
+ * @category transport
+ */
+export interface TransportMessageTransformer {
+  decode: <T extends Event = Event>(incoming: Buffer) => T;
+  encode: (outgoing: Event) => Buffer;
+}
