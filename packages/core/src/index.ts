@@ -9,7 +9,7 @@ export type { DeliveryTracker } from './event/deliveryTracker';
 
 // operators
 export { matchEvent } from './operators/matchEvent';
-export type { EventMatcher, MatchedEvent } from './operators/matchEvent';
+export type { EventMatcher, MatchedEvent, WholeEventCodec } from './operators/matchEvent';
 export { act, UNHANDLED_ERROR_SUFFIX } from './operators/act';
 export type { ActResult } from './operators/act';
 export { use } from './operators/use';
@@ -33,6 +33,7 @@ export { bindTo, bindLazilyTo, bindEagerlyTo } from './context/bind';
 export { createReader } from './context/createReader';
 export type { ReaderHandler } from './context/createReader';
 export { useContext } from './context/useContext';
+export { useContextAsync } from './context/useContextAsync';
 export { contextFactory, constructContext } from './context/contextFactory';
 
 // listener
