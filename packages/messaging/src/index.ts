@@ -37,3 +37,36 @@ export {
   RemoteError,
   ConnectionClosedError,
 } from './errors/errors';
+
+// effects
+export type { MsgEffect, MsgMiddlewareEffect, MsgErrorEffect, MsgOutputEffect, MsgServerEffect } from './effects/messaging.effects.interface';
+
+// microservice
+export { messagingListener, MAX_EFFECT_RESTARTS } from './server/messagingListener';
+export type { MessagingListener, MessagingListenerConfig } from './server/messagingListener';
+export { createMicroservice } from './server/createMicroservice';
+export type { CreateMicroserviceConfig, Microservice } from './server/createMicroservice';
+export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
+export type { CloseOptions, MicroserviceConnection } from './server/microservice.interface';
+export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
+export type { AllServerEvents } from './server/serverEvents';
+export { TransportLayerToken, ServerEventsToken } from './server/tokens';
+
+// client
+export { MessagingClient } from './client/MessagingClient';
+export type { MessagingClientConfig } from './client/MessagingClient';
+
+// event bus
+export { EventBus, EventBusToken } from './eventbus/EventBus';
+export type { EventBusConfig } from './eventbus/EventBus';
+export { EventBusClient, EventBusClientToken } from './eventbus/EventBusClient';
+
+// replies and manual settlement
+export { reply, MissingEventTypeError } from './reply/reply';
+export { ackEvent, nackEvent, nackAndResendEvent } from './ack/ack';
+
+// idempotency
+export { dedupe } from './middlewares/dedupe';
+export type { DedupeOptions } from './middlewares/dedupe';
+export { createMemoryDedupeStore } from './middlewares/DedupeStore';
+export type { DedupeStore, MemoryDedupeStoreOptions } from './middlewares/DedupeStore';

@@ -1,0 +1,63 @@
+import type { EffectContext, Event } from '@tributary/core';
+import type { Task } from 'fp-ts/Task';
+import type { TransportLayerConnection } from '../transport/transport.interface';
+import { ManagedConnection } from '../internal/ManagedConnection';
+
+const settle =
+  (outcome: 'ack' | 'reject' | 'resend') =>
+  (ctx: EffectContext<TransportLayerConnection>) =>
+  (event: Event): Task<boolean> =>
+  async () => {
+    const client = ctx.client;
+    if (client instanceof ManagedConnection) return client.settleManually(event, outcome);
+    const raw = event.metadata?.raw;
+    if (outcome === 'ack') await client.ackMessage(raw);
+    else await client.nackMessage(raw, outcome === 'resend');
+    return true;
+  };
+
+/**
+ * Acknowledges an event in manual mode (`expectAck: true`): the broker forgets it. Returns
+ * an fp-ts `Task` (run it), true when it settled the message.
+ *
+ * @example
+ * ```ts
+ * import { act, matchEvent } from '@tributary/core';
+ * import { ackEvent, MsgEffect } from '@tributary/messaging';
+ * import { from, map } from 'rxjs';
+ * export const audit$: MsgEffect = (event$, ctx) =>
+ *   event$.pipe(
+ *     matchEvent('AuditLog'),
+ *     act(event => from(ackEvent(ctx)(event)()).pipe(map(() => ({ type: 'AuditStored' })))),
+ *   );
+ * ```
+ * @since 0.1.0
+ * @category ack
+ */
+export const ackEvent = settle('ack');
+
+/**
+ * Rejects an event in manual mode: it is dead-lettered with reason `rejected`.
+ * @example
+ * ```ts
+ * import { nackEvent } from '@tributary/messaging';
+ * // act(event => from(nackEvent(ctx)(event)()))
+ * export const reject = nackEvent;
+ * ```
+ * @since 0.1.0
+ * @category ack
+ */
+export const nackEvent = settle('reject');
+
+/**
+ * Rejects an event in manual mode and puts it back at once, to be delivered again.
+ * @example
+ * ```ts
+ * import { nackAndResendEvent } from '@tributary/messaging';
+ * // act(event => from(nackAndResendEvent(ctx)(event)()))
+ * export const resend = nackAndResendEvent;
+ * ```
+ * @since 0.1.0
+ * @category ack
+ */
+export const nackAndResendEvent = settle('resend');

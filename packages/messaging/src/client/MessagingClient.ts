@@ -1,0 +1,105 @@
+import type { Context, Event } from '@tributary/core';
+import type { Reader } from 'fp-ts/Reader';
+import { defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
+import { fromTransportMessage, toTransportMessage } from '../internal/codec';
+import { outgoingEvent, replyError } from '../internal/outgoing';
+import type { Transport } from '../transport/Transport';
+import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
+import type { TransportLayerConnection, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
+import { jsonTransformer } from '../transport/jsonTransformer';
+
+/**
+ * Talks to a service: `emit` (one consumer handles it), `send` (request / reply),
+ * `publish` (every subscribed service gets a copy).
+ * @since 0.1.0
+ * @category client
+ */
+export interface MessagingClient {
+  /** Sends to the service's channel; resolves once the broker took it. */
+  emit: <T extends Event = Event>(event: T) => Promise<void>;
+  /** Request / reply: the reply, or an error (the remote `EventError`, a `RemoteError`, `TimeoutError`). */
+  send: <R extends Event = Event, T extends Event = Event>(event: T) => Observable<R>;
+  /** Fan-out to every service subscribed to `event.type`; resolves once the broker took it. */
+  publish: <T extends Event = Event>(event: T) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * What `MessagingClient` takes: the transport, its options (the target `queue`/`channel`),
+ * and the transformer.
+ * @since 0.1.0
+ * @category client
+ */
+export interface MessagingClientConfig {
+  transport: Transport | TransportProvider;
+  options?: Record<string, any>;
+  msgTransformer?: TransportMessageTransformer;
+}
+
+/** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
+export const createClientApi = (
+  connect: () => TransportLayerConnection | Promise<TransportLayerConnection>,
+  target: { channel: string; wire: TransportWire; timeout?: number },
+  transformer: TransportMessageTransformer,
+): MessagingClient => {
+  let connection: TransportLayerConnection | undefined;
+  const ready = async () => (connection ??= await connect());
+  const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer);
+  const taken = (what: string) => (ok: boolean) => {
+    if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
+  };
+  return {
+    emit: async event => {
+      const message = frame(event);
+      const conn = connection ?? (await ready());
+      taken('message')(await conn.emitMessage(target.channel, message));
+    },
+    publish: async event => {
+      const message = frame(event);
+      const conn = connection ?? (await ready());
+      taken('publication')(await conn.publishMessage(event.type, message));
+    },
+    send: <R extends Event>(event: Event) =>
+      defer(async () => {
+        const conn = connection ?? (await ready());
+        return conn.sendMessage(target.channel, frame(event), { timeout: target.timeout ?? conn.config.timeout });
+      }).pipe(
+        map(reply => fromTransportMessage(reply, target.wire, transformer)),
+        mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
+      ),
+    close: async () => {
+      if (connection) await connection.close();
+    },
+  };
+};
+
+/**
+ * A context reader resolving to a {@link MessagingClient} of a service.
+ *
+ * @example
+ * ```ts
+ * import { bindEagerlyTo, contextFactory, createContextToken, lookup, useContext } from '@tributary/core';
+ * import { MessagingClient, Transport } from '@tributary/messaging';
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const FibClient = createContextToken<MessagingClient>('FibClient');
+ * const context = await contextFactory(
+ *   bindEagerlyTo(FibClient)(MessagingClient({ transport: Transport.LOCAL, options: { channel: 'fib', timeout: 5000 } })),
+ * );
+ * const client = useContext(FibClient)(lookup(context));
+ * const reply = await firstValueFrom(client.send({ type: 'FIB', payload: 10 }));
+ * ```
+ * @since 0.1.0
+ * @category client
+ */
+export const MessagingClient =
+  (config: MessagingClientConfig): Reader<Context, Promise<MessagingClient>> =>
+  async _context => {
+    const layer = provideTransportLayer(config.transport, config.options);
+    const connection = await layer.connect({ isConsumer: false });
+    return createClientApi(
+      () => connection,
+      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout },
+      config.msgTransformer ?? jsonTransformer,
+    );
+  };

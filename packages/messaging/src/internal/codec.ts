@@ -1,0 +1,72 @@
+import type { Event, EventMetadata } from '@tributary/core';
+import type { TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
+
+const RESERVED = new Set(['raw']);
+
+/** The part of metadata that crosses the wire: everything but `raw` and symbol keys. */
+export const wireMetadata = (metadata: EventMetadata | undefined): EventMetadata | undefined => {
+  if (!metadata) return undefined;
+  const out: EventMetadata = {};
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key];
+    if (value !== undefined && !RESERVED.has(key)) out[key] = value;
+  }
+  return out;
+};
+
+/** Frames an event (whose metadata is already complete) for a transport. */
+export const toTransportMessage = (event: Event, wire: TransportWire, transformer: TransportMessageTransformer): TransportMessage => {
+  const metadata = event.metadata ?? {};
+  const body: Event = { type: event.type, payload: event.payload, error: event.error };
+  const data =
+    wire === 'body'
+      ? transformer.encode(body)
+      : wire === 'envelope'
+        ? transformer.encode({ ...body, metadata: wireMetadata(metadata) })
+        : { ...body, metadata: wireMetadata(metadata) };
+  return {
+    data,
+    messageId: metadata.id,
+    correlationId: metadata.correlationId,
+    replyTo: metadata.replyTo,
+    type: event.type,
+    timestamp: metadata.timestamp,
+    causationId: metadata.causationId,
+    headers: metadata.headers,
+    attempt: metadata.attempt,
+  };
+};
+
+/** Why a message could not be decoded. */
+export class DecodeFailure extends Error {}
+
+/** Reads an event back from a transport message; throws `DecodeFailure` when it is none. */
+export const fromTransportMessage = (message: TransportMessage, wire: TransportWire, transformer: TransportMessageTransformer): Event => {
+  let decoded: any;
+  if (wire === 'object') decoded = message.data;
+  else {
+    if (!Buffer.isBuffer(message.data) && !(message.data instanceof Uint8Array)) throw new DecodeFailure('body is not bytes');
+    try {
+      decoded = transformer.decode(Buffer.isBuffer(message.data) ? message.data : Buffer.from(message.data as Uint8Array));
+    } catch (error) {
+      throw new DecodeFailure(`cannot decode body: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+  if (!decoded || typeof decoded !== 'object' || typeof decoded.type !== 'string' || decoded.type === '') {
+    throw new DecodeFailure('no "type" string in the body');
+  }
+  const carried: EventMetadata | undefined = decoded.metadata && typeof decoded.metadata === 'object' ? decoded.metadata : undefined;
+  const metadata: EventMetadata = carried ? { ...carried } : {};
+  if (message.messageId !== undefined) metadata.id = message.messageId;
+  if (message.correlationId !== undefined) metadata.correlationId = message.correlationId;
+  if (message.replyTo !== undefined) metadata.replyTo = message.replyTo;
+  if (message.causationId !== undefined) metadata.causationId = message.causationId;
+  if (message.timestamp !== undefined) metadata.timestamp = message.timestamp;
+  if (message.headers !== undefined) metadata.headers = message.headers;
+  metadata.attempt = message.attempt ?? carried?.attempt ?? 1;
+  metadata.raw = message.raw;
+  const event: Event = { type: decoded.type, metadata };
+  if (decoded.payload !== undefined) event.payload = decoded.payload;
+  if (decoded.error !== undefined && decoded.error !== null) event.error = decoded.error;
+  return event;
+};

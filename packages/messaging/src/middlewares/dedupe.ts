@@ -1,0 +1,72 @@
+import { Event, getDeliveryTracker } from '@tributary/core';
+import { Observable } from 'rxjs';
+import type { MsgMiddlewareEffect } from '../effects/messaging.effects.interface';
+import { Delivery } from '../internal/Delivery';
+import { createMemoryDedupeStore, DedupeStore } from './DedupeStore';
+
+/**
+ * Options of {@link dedupe}.
+ * @since 0.1.0
+ * @category idempotency
+ */
+export interface DedupeOptions {
+  /** Default: an in-memory store. */
+  store?: DedupeStore;
+  /** How long an id is remembered, ms. Default 1 hour. */
+  ttl?: number;
+  /** The idempotency key. Default: `metadata.id`. */
+  key?: (event: Event) => string | undefined;
+}
+
+/**
+ * Middleware dropping events already seen (by `metadata.id`), so that redelivered or
+ * re-sent messages are processed once. A dropped event is acknowledged. When processing
+ * fails, the id is released, so that the retry runs.
+ *
+ * @example
+ * ```ts
+ * import { dedupe, messagingListener } from '@tributary/messaging';
+ * export const listener = messagingListener({ middlewares: [dedupe()], effects: [] });
+ * ```
+ * @since 0.1.0
+ * @category idempotency
+ */
+export const dedupe = (options: DedupeOptions = {}): MsgMiddlewareEffect => {
+  const store = options.store ?? createMemoryDedupeStore();
+  const ttl = options.ttl ?? 3_600_000;
+  const keyOf = options.key ?? ((event: Event) => event.metadata?.id);
+  return event$ =>
+    new Observable<Event>(subscriber =>
+      event$.subscribe({
+        next: event => {
+          const key = keyOf(event);
+          if (key === undefined) return subscriber.next(event);
+          const tracker = getDeliveryTracker(event);
+          const pass = (first: boolean) => {
+            if (!first) return tracker?.matched(); // a duplicate: handled, acknowledged
+            if (tracker instanceof Delivery) {
+              tracker.onSettle(outcome => {
+                if (outcome !== 'ack') void Promise.resolve(store.release(key)).catch(() => undefined);
+              });
+            }
+            subscriber.next(event);
+          };
+          const claimed = store.claim(key, ttl);
+          if (typeof claimed === 'boolean') return pass(claimed);
+          tracker?.begin(); // hold the message while the store answers
+          claimed.then(
+            first => {
+              pass(first);
+              tracker?.end();
+            },
+            error => {
+              tracker?.end(error);
+              subscriber.next({ ...event, error }); // acts send it down their error path
+            },
+          );
+        },
+        error: error => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+};

@@ -1,0 +1,67 @@
+import { CoreError, DELIVERY_TRACKER, Event, EventMetadata } from '@tributary/core';
+import { UNKNOWN_TAG } from '../internal/ManagedConnection';
+
+/**
+ * `reply()` was given an event without `type`.
+ * @example
+ * ```ts
+ * import { MissingEventTypeError } from '@tributary/messaging';
+ * new MissingEventTypeError().name; // 'MissingEventTypeError'
+ * ```
+ * @since 0.1.0
+ * @category reply
+ */
+export class MissingEventTypeError extends CoreError {
+  override readonly name = 'MissingEventTypeError';
+  constructor() {
+    super('reply(...)(event): the event has no "type". Give the reply a type, e.g. reply(input)({ type: "Done" }).', {
+      context: 'messaging.reply',
+    });
+  }
+}
+
+const compose = (origin: EventMetadata | undefined, target: EventMetadata | undefined): EventMetadata => {
+  const metadata: EventMetadata = {
+    raw: origin?.raw ?? target?.raw,
+    correlationId: origin?.correlationId ?? target?.correlationId,
+    replyTo: origin?.replyTo ?? target?.replyTo ?? UNKNOWN_TAG,
+  };
+  const headers = origin?.headers ?? target?.headers;
+  if (headers) metadata.headers = headers;
+  const tracker = origin?.[DELIVERY_TRACKER] ?? target?.[DELIVERY_TRACKER];
+  if (tracker) metadata[DELIVERY_TRACKER] = tracker;
+  return metadata;
+};
+
+/**
+ * Addresses an outgoing event as the reply to an incoming one (or to a channel): it takes
+ * the caller's `replyTo` and `correlationId`, so that the caller gets it.
+ *
+ * @example
+ * ```ts
+ * import { act, matchEvent } from '@tributary/core';
+ * import { MsgEffect, reply } from '@tributary/messaging';
+ *
+ * export const getOrder$: MsgEffect = event$ =>
+ *   event$.pipe(
+ *     matchEvent('GetOrder'),
+ *     act(event => reply(event)({ type: 'Order', payload: { id: event.payload } })),
+ *   );
+ * // reply('audit')({ type: 'Seen' }) sends to the "audit" channel instead
+ * ```
+ * @param to - the incoming event, its metadata, or a channel name
+ * @since 0.1.0
+ * @category reply
+ */
+export const reply =
+  (to: string | EventMetadata | Event) =>
+  <T extends Event>(event: T): T => {
+    if (!event.type) throw new MissingEventTypeError();
+    if (typeof to === 'string') return { ...event, metadata: compose(event.metadata, { replyTo: to }) };
+    if (typeof (to as Event).type === 'string') {
+      const origin = to as Event;
+      // as in Marble.js, what the reply does not set is taken from the request
+      return { ...origin, ...event, metadata: compose(event.metadata, origin.metadata) } as T;
+    }
+    return { ...event, metadata: compose(event.metadata, to as EventMetadata) };
+  };

@@ -1,0 +1,138 @@
+import {
+  combineMiddlewares,
+  createEffectContext,
+  createListener,
+  createLogger,
+  encodeError,
+  Event,
+  LoggerLevel,
+  LoggerToken,
+} from '@tributary/core';
+import * as O from 'fp-ts/Option';
+import { catchError, identity, Observable, Subject, Subscription } from 'rxjs';
+import type { MsgEffect, MsgErrorEffect, MsgMiddlewareEffect, MsgOutputEffect } from '../effects/messaging.effects.interface';
+import type { ListenerHandle, ManagedConnection } from '../internal/ManagedConnection';
+import type { TransportMessageTransformer } from '../transport/transport.interface';
+import { jsonTransformer } from '../transport/jsonTransformer';
+
+/**
+ * What a messaging listener runs.
+ * @since 0.1.0
+ * @category listener
+ */
+export interface MessagingListenerConfig {
+  effects?: MsgEffect<any, any>[];
+  middlewares?: MsgMiddlewareEffect<any, any>[];
+  /** Turns errors into events (by default an `UNHANDLED_ERROR` reply to RPC callers). */
+  error$?: MsgErrorEffect;
+  /** Sees every outgoing event before it is sent. */
+  output$?: MsgOutputEffect;
+  /** Bytes ↔ events (JSON by default; unused in-process). */
+  msgTransformer?: TransportMessageTransformer;
+}
+
+/**
+ * A listener bound to its context, ready to run on a connection.
+ * @since 0.1.0
+ * @category listener
+ */
+export interface MessagingListener {
+  (connection: ManagedConnection): ListenerHandle;
+}
+
+/** How often one effect may fail and be restarted before it is left stopped. */
+export const MAX_EFFECT_RESTARTS = 100;
+
+/** The default error$: an error event, sent back to the caller when the failing event was an RPC. */
+const defaultError$: MsgErrorEffect = error$ =>
+  new Observable<Event>(subscriber =>
+    error$.subscribe(error =>
+      subscriber.next({
+        type: 'UNHANDLED_ERROR',
+        error: encodeError(error),
+        metadata: (error as Error & { event?: Event }).event?.metadata,
+      }),
+    ),
+  );
+
+const nameOf = (effect: (...args: any[]) => unknown, index: number): string => effect.name || `effects[${index}]`;
+
+/**
+ * Creates the listener of a messaging service: middlewares, then effects, each isolated
+ * (an effect whose stream fails is reported on `error$` and restarted; the others never
+ * notice), then `output$`, then sending.
+ *
+ * @example
+ * ```ts
+ * import { act, matchEvent } from '@tributary/core';
+ * import { messagingListener, MsgEffect, reply } from '@tributary/messaging';
+ *
+ * const ping$: MsgEffect = event$ =>
+ *   event$.pipe(matchEvent('Ping'), act(event => reply(event)({ type: 'Pong' })));
+ *
+ * export const listener = messagingListener({ effects: [ping$] });
+ * ```
+ * @since 0.1.0
+ * @category listener
+ */
+export const messagingListener = createListener<MessagingListenerConfig, MessagingListener>(config => ask => {
+  const {
+    effects = [],
+    middlewares = [],
+    error$ = defaultError$,
+    output$ = identity as unknown as MsgOutputEffect,
+    msgTransformer = jsonTransformer,
+  } = config ?? {};
+  const logger = O.getOrElse(() => createLogger())(ask(LoggerToken));
+  const middlewares$ = combineMiddlewares(...(middlewares as MsgMiddlewareEffect[]));
+
+  return connection => {
+    const ctx = createEffectContext({ ask, client: connection });
+    const inbound = new Subject<Event>();
+    const matched = new Subject<Event>();
+    const outputs = new Subject<Event>();
+    const errors = new Subject<Error>();
+    const subscriptions = new Subscription();
+
+    // An effect whose stream fails is reported and subscribed again; the event being
+    // dispatched when it failed is marked failed (retried, or answered with an error).
+    const isolate = <T>(name: string, stream$: Observable<T>): Observable<T> => {
+      let restarts = 0;
+      return stream$.pipe(
+        catchError((error, caught) => {
+          const err = error instanceof Error ? error : new Error(String(error));
+          const delivery = connection.current;
+          if (delivery) {
+            delivery.fail(err);
+            if (!(err as { event?: Event }).event) Object.defineProperty(err, 'event', { value: delivery.event, enumerable: false });
+          }
+          errors.next(err);
+          logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed: ${err.name}: ${err.message}`, level: LoggerLevel.ERROR })();
+          if (++restarts > MAX_EFFECT_RESTARTS) {
+            logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed ${MAX_EFFECT_RESTARTS} times: stopped`, level: LoggerLevel.ERROR })();
+            return new Observable<T>(() => undefined);
+          }
+          return caught;
+        }),
+      );
+    };
+
+    const send = (event: unknown) => {
+      if (event && typeof event === 'object' && typeof (event as Event).type === 'string') connection.output(event as Event);
+    };
+
+    subscriptions.add(isolate('middlewares', middlewares$(inbound.asObservable(), ctx)).subscribe(event => matched.next(event)));
+    (effects as MsgEffect[]).forEach((effect, i) => {
+      subscriptions.add(isolate(nameOf(effect, i), effect(matched.asObservable(), ctx)).subscribe(event => outputs.next(event)));
+    });
+    subscriptions.add(isolate('output$', output$(outputs.asObservable(), ctx)).subscribe(send));
+    subscriptions.add(isolate('error$', error$(errors.asObservable(), ctx)).subscribe(send));
+
+    return {
+      transformer: msgTransformer,
+      dispatch: event => inbound.next(event),
+      reportError: error => errors.next(error),
+      close: () => subscriptions.unsubscribe(),
+    };
+  };
+});
