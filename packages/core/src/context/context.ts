@@ -171,8 +171,11 @@ export const lookup = (context: Context): ContextProvider => {
   const ask = (<T>(token: ContextToken<T>): O.Option<T> => {
     const entry = context.get(token);
     if (entry) return O.some((entry.state === EntryState.RESOLVED ? entry.value : evaluate(context, entry)) as T);
+    // the parent binding may be lazy (as Marble.js binds it): build it on first fallback
     const parent = context.get(DerivedContextToken);
-    return parent?.state === EntryState.RESOLVED ? lookup(parent.value as Context)(token) : O.none;
+    if (!parent) return O.none;
+    const parentContext = (parent.state === EntryState.RESOLVED ? parent.value : evaluate(context, parent)) as Context;
+    return lookup(parentContext)(token);
   }) as ContextProvider;
   (ask as any)[CONTEXT] = context;
   return ask;

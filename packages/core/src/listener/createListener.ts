@@ -6,8 +6,8 @@ import type { Listener, ListenerConfig, ListenerHandler } from './listener.inter
  *
  * @example
  * ```ts
- * import { createListener } from '@tributary/core';
- * export const echoListener = createListener<{ prefix?: string }, (s: string) => string>(
+ * import { createListener, ListenerConfig } from '@tributary/core';
+ * export const echoListener = createListener<ListenerConfig & { prefix?: string }, (s: string) => string>(
  *   config => () => (s: string) => `${config?.prefix ?? ''}${s}`,
  * );
  * ```

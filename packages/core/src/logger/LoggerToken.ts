@@ -8,7 +8,9 @@ import type { Logger } from './logger.interface';
  * @example
  * ```ts
  * import { bindTo, createLogger, LoggerToken } from '@tributary/core';
- * export const dependencies = [bindTo(LoggerToken)(createLogger({ level: 'warn' }))];
+ * const logger = createLogger({ level: 'warn' });
+ * // a Logger is a function: bind it inside a reader, or it is taken for one
+ * export const dependencies = [bindTo(LoggerToken)(() => logger)];
  * ```
  * @since 0.1.0
  * @category logger

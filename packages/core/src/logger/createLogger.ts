@@ -42,7 +42,7 @@ const envLevel = (): LoggerConfig['level'] | undefined => {
  * import { bindTo, createLogger, LoggerLevel, LoggerToken } from '@tributary/core';
  * const logger = createLogger({ level: 'debug', format: 'json' });
  * logger({ tag: 'app', type: 'Boot', message: 'ready', level: LoggerLevel.INFO })();
- * export const dependencies = [bindTo(LoggerToken)(logger)];
+ * export const dependencies = [bindTo(LoggerToken)(() => logger)];
  * ```
  * @since 0.1.0
  * @category logger

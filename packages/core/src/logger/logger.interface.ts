@@ -37,7 +37,7 @@ export interface LoggerOptions {
  * import { bindTo, Logger, LoggerToken } from '@tributary/core';
  * const collected: string[] = [];
  * const memoryLogger: Logger = opts => () => { collected.push(opts.message); };
- * export const dependencies = [bindTo(LoggerToken)(memoryLogger)];
+ * export const dependencies = [bindTo(LoggerToken)(() => memoryLogger)];
  * ```
  * @since 0.1.0
  * @category logger

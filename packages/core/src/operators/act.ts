@@ -65,15 +65,18 @@ const defaultErrorEvent = (error: unknown, event: Event): Event => ({
  * ```
  * @param fn - the work for one event; returns an Observable, a Promise, event(s) or nothing
  * @param errorFn - turns a failure into the event(s) to emit instead of the default error event
- * @return an operator running `fn` per event, concurrently
+ * @return an operator running `fn` per event, concurrently. Its type is that of `fn`'s and
+ * `errorFn`'s events; the default error events are left out of it, as in Marble.js, so that
+ * the next operator sees the events `fn` makes.
  * @since 0.1.0
  * @category operators
  */
-export function act<I extends Event, O = Event, E = Event>(
+export function act<I extends Event, O = Event, E = never>(
   fn: (event: I) => ActResult<O>,
   errorFn?: (error: any, event: I) => ActResult<E>,
-): (source: Observable<I>) => Observable<O | E> {
-  return source =>
+): (source: Observable<I>) => Observable<Exclude<O, void> | Exclude<E, void>> {
+  // the output type drops `void`: a `fn` returning nothing emits nothing
+  return (source: Observable<I>): Observable<any> =>
     new Observable<O | E>(subscriber => {
       const inner = new Set<Subscription>();
       let outerDone = false;
@@ -104,13 +107,15 @@ export function act<I extends Event, O = Event, E = Event>(
           }
         };
         let work$: Observable<O | E>;
+        // already on the error path: a failing errorFn stream must not call errorFn again
+        let recovering = !!event.error;
         try {
           work$ = event.error ? onError(event.error) : toObservable(fn(event));
         } catch (error) {
+          recovering = true;
           work$ = onError(error);
         }
         let sub: Subscription | undefined;
-        let recovering = false;
         const subscribeTo = (stream$: Observable<O | E>) =>
           stream$.subscribe({
             next: value => subscriber.next(value),

@@ -9,7 +9,15 @@ import type { Event, EventMetadata } from '../event/event.interface';
  * @since 0.1.0
  * @category operators
  */
-export type EventMatcher = string | { readonly type: string } | t.TypeC<{ type: t.LiteralC<string> }>;
+export type EventMatcher = string | { readonly type: string } | WholeEventCodec;
+
+/**
+ * An io-ts codec of a whole event: `t.type({ type: t.literal('X'), ... })`. Checked by the
+ * shape of its `type` prop, since `t.LiteralC<'X'>` is not assignable to `t.LiteralC<string>`.
+ * @since 0.1.0
+ * @category operators
+ */
+export type WholeEventCodec = t.Mixed & { readonly props: { readonly type: { readonly value: string } } };
 
 /**
  * The event type one matcher narrows to.
@@ -31,7 +39,7 @@ const typeOf = (matcher: EventMatcher): string =>
     ? matcher
     : typeof (matcher as { type?: unknown }).type === 'string'
       ? (matcher as { type: string }).type
-      : (matcher as t.TypeC<{ type: t.LiteralC<string> }>).props.type.value;
+      : (matcher as WholeEventCodec).props.type.value;
 
 /**
  * Lets through the events of the given types, and narrows the stream's type to them.

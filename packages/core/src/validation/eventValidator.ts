@@ -3,6 +3,7 @@ import { isObservable, mergeMap, Observable, of, throwError } from 'rxjs';
 import { EventError } from '../error/EventError';
 import { isEventCodec } from '../event/event';
 import type { Event, EventMetadata } from '../event/event.interface';
+import type { WholeEventCodec } from '../operators/matchEvent';
 
 /**
  * One reason an event failed validation.
@@ -24,21 +25,24 @@ export interface ValidationIssue {
  * @since 0.1.0
  * @category validation
  */
-export type ValidatedBy<C extends t.Any, I extends Event> =
-  C extends t.TypeC<{ type: t.LiteralC<string>; payload: any }>
-    ? t.TypeOf<C> & { metadata: EventMetadata }
-    : Omit<I, 'payload'> & { payload: t.TypeOf<C>; metadata: EventMetadata };
+export type ValidatedBy<C extends t.Any, I extends Event> = C extends WholeEventCodec
+  ? t.TypeOf<C> & { metadata: EventMetadata }
+  : Omit<I, 'payload'> & { payload: t.TypeOf<C>; metadata: EventMetadata };
 
 /**
  * A validator usable with `act` (one event) and with `use` (a stream).
+ * One generic signature, not overloads: TypeScript erases the generics of an overloaded
+ * function passed as a callback, which would lose the input event's type.
  * @since 0.1.0
  * @category validation
  */
 export interface EventValidator<C extends t.Any> {
-  <I extends Event>(input: Observable<I>): Observable<ValidatedBy<C, I>>;
-  <I extends Event>(input: I): Observable<ValidatedBy<C, I>>;
+  <I extends Event | Observable<Event>>(
+    input: I,
+  ): Observable<ValidatedBy<C, I extends Observable<infer E extends Event> ? E : Extract<I, Event>>>;
 }
 
+/** `undefined` does not survive JSON, so issues carry the string `'undefined'` instead. */
 const describeValue = (value: unknown): unknown => (value === undefined ? 'undefined' : value);
 
 const issuesOf = (errors: t.Errors, prefix: string): ValidationIssue[] =>
@@ -85,7 +89,10 @@ export function eventValidator$<C extends t.Any>(codec: C): EventValidator<C> {
     }
     const issues = issuesOf(result.left, whole ? '' : 'payload');
     const summary = issues
-      .map(issue => `${issue.path}: expected ${issue.expected}, received ${JSON.stringify(issue.received)}`)
+      .map((issue, i) => {
+        const received = result.left[i]!.value === undefined ? 'undefined' : JSON.stringify(issue.received);
+        return `${issue.path}: expected ${issue.expected}, received ${received}`;
+      })
       .join('; ');
     return throwError(() => new EventError(event, `Event "${event.type}" failed validation: ${summary}`, issues));
   };
