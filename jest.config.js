@@ -2,6 +2,7 @@
 const shared = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@tributary/(core|messaging|amqp|redis|websockets|testing)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testEnvironment: 'node',

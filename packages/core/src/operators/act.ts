@@ -79,6 +79,8 @@ export function act<I extends Event, O = Event, E = never>(
   return (source: Observable<I>): Observable<any> =>
     new Observable<O | E>(subscriber => {
       const inner = new Set<Subscription>();
+      // work still running, to tell its delivery it stopped if the effect is torn down
+      const running = new Set<() => void>();
       let outerDone = false;
       const maybeComplete = () => {
         if (outerDone && inner.size === 0) subscriber.complete();
@@ -93,8 +95,14 @@ export function act<I extends Event, O = Event, E = never>(
           if (ended) return;
           ended = true;
           if (sub) inner.delete(sub);
+          if (tracker) running.delete(stopped);
           tracker?.end(failure);
         };
+        const stopped = () => {
+          failure ??= stoppedError();
+          end(undefined);
+        };
+        if (tracker) running.add(stopped);
         const onError = (error: unknown): Observable<O | E> => {
           if (!errorFn) failure = error ?? new Error('act: the stream errored with no error value');
           try {
@@ -154,9 +162,13 @@ export function act<I extends Event, O = Event, E = never>(
         outer.unsubscribe();
         for (const sub of inner) sub.unsubscribe();
         inner.clear();
+        for (const stop of [...running]) stop();
       };
     });
 }
+
+const stoppedError = (): Error =>
+  Object.assign(new Error('The effect stopped before this event was handled; it will be delivered again.'), { name: 'EffectStoppedError' });
 
 /** Error events from `errorFn` always carry `error` (Marble.js compatible). */
 const markError =

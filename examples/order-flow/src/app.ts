@@ -1,0 +1,70 @@
+import { bindEagerlyTo, bindTo, contextFactory, createLogger, LoggerToken } from '@tributary/core';
+import { createMicroservice, MessagingClient, messagingListener, MicroserviceConnection, MsgEffect } from '@tributary/messaging';
+import { firstValueFrom } from 'rxjs';
+import { PlaceOrder } from './events';
+import { inventoryEffects } from './services/inventory.service';
+import { notificationEffects } from './services/notification.service';
+import { orderEffects } from './services/order.service';
+import { paymentEffects } from './services/payment.service';
+import { PublisherToken } from './services/publisher';
+import { createTimeline, Timeline, TimelineToken } from './timeline';
+import { createWiring, TransportName } from './wiring';
+
+export interface OrderFlowResult {
+  timeline: Timeline;
+  accepted: string[];
+}
+
+const services: Array<{ name: string; effects: MsgEffect<any, any>[]; subscribe: string[] }> = [
+  { name: 'orders', effects: orderEffects, subscribe: [] },
+  { name: 'payments', effects: paymentEffects, subscribe: ['OrderCreated'] },
+  { name: 'inventory', effects: inventoryEffects, subscribe: ['OrderCreated'] },
+  { name: 'notifications', effects: notificationEffects, subscribe: ['PaymentCaptured', 'PaymentDeclined', 'StockReserved', 'OutOfStock'] },
+];
+
+const orders = [
+  PlaceOrder.create({ customer: 'ada', lines: [{ sku: 'book', qty: 2 }], total: 40 }),
+  PlaceOrder.create({ customer: 'grace', lines: [{ sku: 'lamp', qty: 1 }, { sku: 'desk', qty: 1 }], total: 390 }),
+  PlaceOrder.create({ customer: 'linus', lines: [{ sku: 'book', qty: 1 }], total: 1200 }),
+];
+
+/**
+ * Starts the four services, places three orders through the order service, waits until the
+ * customer was notified of every outcome, and shuts everything down (draining).
+ */
+export const runOrderFlow = async (transportName: TransportName = 'local', print = true, prefix?: string): Promise<OrderFlowResult> => {
+  const wiring = createWiring(transportName, prefix);
+  const timeline = createTimeline(print);
+  const connections: MicroserviceConnection[] = [];
+  try {
+    for (const service of services) {
+      const microservice = await createMicroservice({
+        transport: wiring.transport,
+        options: wiring.service(service.name, service.subscribe),
+        listener: messagingListener({ effects: service.effects }),
+        dependencies: [
+          bindTo(LoggerToken)(() => createLogger({ level: 'warn' })),
+          bindTo(TimelineToken)(timeline),
+          bindEagerlyTo(PublisherToken)(MessagingClient({ transport: wiring.transport, options: wiring.client(service.name) })),
+        ],
+      });
+      connections.push(await microservice());
+    }
+    const customerFacing = await MessagingClient({ transport: wiring.transport, options: wiring.client('orders') })(await contextFactory());
+    const accepted: string[] = [];
+    for (const order of orders) {
+      const reply = await firstValueFrom(customerFacing.send<{ type: string; payload: { orderId: string } }>(order));
+      accepted.push(reply.payload.orderId);
+    }
+    // each order ends with two notifications: payment and stock
+    const deadline = Date.now() + 15_000;
+    while (timeline.entries.filter(e => e.service === 'notification').length < orders.length * 2) {
+      if (Date.now() > deadline) throw new Error('The order flow did not complete within 15 s');
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    await customerFacing.close();
+    return { timeline, accepted };
+  } finally {
+    await Promise.all(connections.map(c => c.close({ drainTimeout: 2000 })));
+  }
+};
