@@ -105,7 +105,7 @@ export class ManagedConnection<T extends Transport = Transport> implements Micro
     }
     const delivery = new Delivery(this, message, event);
     event.metadata![DELIVERY_TRACKER] = delivery;
-    if (message.raw && typeof message.raw === 'object') this.deliveries.set(message.raw, delivery);
+    if (this.layer.expectAck && message.raw && typeof message.raw === 'object') this.deliveries.set(message.raw, delivery);
     this.inflight++;
     if (this.layer.expectAck) {
       delivery.timer = setTimeout(() => this.expire(delivery), this.layer.timeout);
