@@ -1,0 +1,46 @@
+import type { AmqpStrategyOptions } from './AmqpStrategyOptions';
+import { resolveAmqpOptions } from './internal/resolveOptions';
+import { retryDelays, retryQueueName } from './internal/topology';
+
+/**
+ * What a service with these options declares on the broker.
+ * @since 0.1.0
+ * @category amqp
+ */
+export interface AmqpTopology {
+  /** The topic exchange `publish` goes through. */
+  exchange: string;
+  /** The service queue. */
+  queue: string;
+  /** The dead-letter queue, or `false`. */
+  deadLetter: string | false;
+  /** One queue per backoff delay: `<queue>.retry.<ms>`, dead-lettering back to `queue`. */
+  retryQueues: string[];
+  /** Binding patterns of `queue` on `exchange` (`subscribe`). */
+  bindings: readonly string[];
+}
+
+/**
+ * Names the exchange, queues and bindings a service declares: for operations (policies,
+ * monitoring, clean-up) and tests.
+ *
+ * @example
+ * ```ts
+ * import { amqpTopology } from '@tributary/amqp';
+ * const topology = amqpTopology({ host: 'amqp://127.0.0.1', queue: 'orders', subscribe: ['payment.*'] });
+ * topology.deadLetter;  // 'orders.dead-letter'
+ * topology.retryQueues; // ['orders.retry.200', 'orders.retry.400', 'orders.retry.800', 'orders.retry.1600']
+ * ```
+ * @since 0.1.0
+ * @category amqp
+ */
+export const amqpTopology = (options: AmqpStrategyOptions): AmqpTopology => {
+  const resolved = resolveAmqpOptions(options);
+  return {
+    exchange: resolved.exchange,
+    queue: resolved.queue,
+    deadLetter: resolved.deadLetter,
+    retryQueues: retryDelays(resolved).map(delay => retryQueueName(resolved.queue, delay)),
+    bindings: resolved.subscribe,
+  };
+};

@@ -1,0 +1,230 @@
+import * as amqp from 'amqplib';
+import { BehaviorSubject, Subject } from 'rxjs';
+import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay } from '@tributary/messaging';
+import { AmqpTopologyError } from '../errors';
+import { ReturnTracker } from './confirmPublish';
+import type { ResolvedAmqpOptions } from './resolveOptions';
+
+/** A channel of one connection; `open` turns false when it closes, for good. */
+export interface LiveChannel<C extends amqp.Channel = amqp.Channel> {
+  readonly ch: C;
+  readonly live: Live;
+  open: boolean;
+}
+
+/** One broker connection and its publish channel; a reconnection makes a new one. */
+export interface Live {
+  readonly generation: number;
+  readonly connection: amqp.ChannelModel;
+  alive: boolean;
+  publish: LiveChannel<amqp.ConfirmChannel>;
+  returns: ReturnTracker;
+  /** Retry queues declared on this connection (by delay). */
+  readonly retryQueues: Set<number>;
+  /** Every channel opened on it, closed one by one on close (so that their last acks go out first). */
+  readonly channels: Set<LiveChannel>;
+}
+
+/** What the owner of the session does on every (re)connection. */
+export interface SessionHooks {
+  /** Declares the topology, on the publish channel. */
+  declare(channel: amqp.ConfirmChannel): Promise<void>;
+  /** Resumes consuming on the new connection. */
+  resume(live: Live): Promise<void>;
+}
+
+interface Waiter {
+  resolve: (live: Live) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const noop = (): void => undefined;
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Bad credentials, vhost or topology do not heal by reconnecting. */
+const isPermanent = (error: unknown): boolean =>
+  error instanceof AmqpTopologyError || /ACCESS[-_]REFUSED|NOT[-_]ALLOWED|Invalid URL|Expected amqp/i.test(String((error as Error)?.message));
+
+/** Closes a connection, or drops its socket if the broker does not answer in time. */
+const closeQuietly = async (connection: amqp.ChannelModel): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), 2000)));
+  const result = await Promise.race([connection.close().catch(noop), timeout]);
+  clearTimeout(timer);
+  if (result === 'timeout') (connection.connection as any)?.stream?.destroy?.();
+};
+
+/**
+ * Owns the broker connection: connects, reconnects with capped exponential backoff and
+ * jitter, re-declares the topology and resumes consumers each time, reports `status$`, and
+ * lets publishers wait for a connection up to a deadline.
+ */
+export class AmqpSession {
+  readonly status$ = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
+  readonly error$ = new Subject<Error>();
+  private live?: Live;
+  private generation = 0;
+  private closed = false;
+  private closing?: Promise<void>;
+  private opening?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    private readonly options: ResolvedAmqpOptions,
+    private readonly name: string,
+    private readonly hooks: SessionHooks,
+  ) {}
+
+  /** The live connection, if any. */
+  get current(): Live | undefined {
+    return this.live?.alive ? this.live : undefined;
+  }
+
+  /** First connection: retried while the broker is unreachable, up to `timeout`. */
+  async start(): Promise<void> {
+    const deadline = Date.now() + this.options.timeout;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.open();
+      } catch (error) {
+        if (this.closed) throw new ConnectionClosedError(this.options.queue);
+        if (isPermanent(error)) throw error;
+        const delay = reconnectDelay(attempt, this.options.reconnect);
+        if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(this.options.host, this.options.timeout, error);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Resolves with the live connection, waiting for a reconnection until `deadline`. */
+  ready(deadline: number, timeout = this.options.timeout): Promise<Live> {
+    const live = this.current;
+    if (live) return Promise.resolve(live);
+    if (this.closed) return Promise.reject(new ConnectionClosedError(this.options.queue));
+    return new Promise<Live>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new BrokerUnavailableError(this.options.host, timeout));
+        }, Math.max(0, deadline - Date.now())),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Opens a channel whose unexpected close (a channel error) makes the whole connection start afresh. */
+  async openChannel<C extends amqp.Channel>(live: Live, confirm: boolean): Promise<LiveChannel<C>> {
+    const ch = (confirm ? await live.connection.createConfirmChannel() : await live.connection.createChannel()) as C;
+    const channel: LiveChannel<C> = { ch, live, open: true };
+    live.channels.add(channel);
+    ch.on('error', (error: Error) => this.error$.next(error));
+    ch.on('close', () => {
+      channel.open = false;
+      live.channels.delete(channel);
+      if (live.alive && !this.closed) this.recover(live);
+    });
+    return channel;
+  }
+
+  /** Drops a connection that is no longer usable (a channel died, a consumer was cancelled) and reconnects. */
+  recover(live: Live): void {
+    this.lost(live);
+    void closeQuietly(live.connection);
+  }
+
+  private open(): Promise<void> {
+    const opening = this.connect();
+    this.opening = opening.catch(noop);
+    return opening;
+  }
+
+  private async connect(): Promise<void> {
+    const connection = await amqp.connect(this.options.url, {
+      ...this.options.socketOptions,
+      clientProperties: { connection_name: this.name },
+    });
+    const live = { generation: ++this.generation, connection, alive: true, retryQueues: new Set<number>(), channels: new Set() } as Live;
+    connection.on('error', (error: Error) => this.error$.next(error));
+    connection.on('close', () => this.lost(live));
+    try {
+      live.publish = await this.openChannel<amqp.ConfirmChannel>(live, true);
+      live.returns = new ReturnTracker(live.publish.ch);
+      await this.hooks.declare(live.publish.ch);
+      if (this.closed) throw new ConnectionClosedError(this.options.queue);
+      if (!live.alive) throw new Error('The broker connection closed while declaring the topology');
+      // publishers may go on now; consumers resume next
+      this.live = live;
+      for (const waiter of this.waiters) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(live);
+      }
+      this.waiters.clear();
+      await this.hooks.resume(live);
+      if (!live.alive) throw new Error('The broker connection closed while resuming consumers');
+    } catch (error) {
+      live.alive = false;
+      if (this.live === live) this.live = undefined;
+      await closeQuietly(connection);
+      throw error;
+    }
+    this.status$.next(ConnectionStatus.CONNECTED);
+  }
+
+  private lost(live: Live): void {
+    live.alive = false;
+    if (this.live !== live) return;
+    this.live = undefined;
+    if (this.closed) return;
+    this.status$.next(ConnectionStatus.DISCONNECTED);
+    this.reconnect(1);
+  }
+
+  private reconnect(attempt: number): void {
+    if (this.status$.value !== ConnectionStatus.RECONNECTING) this.status$.next(ConnectionStatus.RECONNECTING);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.closed) return;
+      this.open().catch((error: Error) => {
+        if (this.closed) return;
+        this.error$.next(error);
+        this.reconnect(attempt + 1);
+      });
+    }, reconnectDelay(attempt, this.options.reconnect));
+  }
+
+  /** Stops reconnecting, fails waiting publishers, waits for outstanding confirms (bounded), closes. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new ConnectionClosedError(this.options.queue));
+    }
+    this.waiters.clear();
+    await this.opening;
+    const live = this.live;
+    this.live = undefined;
+    if (live?.alive) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>(resolve => (timer = setTimeout(resolve, Math.min(this.options.timeout, 5000))));
+      await Promise.race([live.publish.ch.waitForConfirms().catch(noop), bound]);
+      // channel by channel: a channel's close goes out after its acks, a connection close may overtake them
+      await Promise.race([Promise.all([...live.channels].map(channel => channel.ch.close().catch(noop))), bound]);
+      clearTimeout(timer);
+      live.alive = false;
+      await closeQuietly(live.connection);
+    }
+    this.status$.next(ConnectionStatus.CLOSED);
+    this.status$.complete();
+    this.error$.complete();
+  }
+}
