@@ -162,7 +162,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     service.ackMessage(received[1]);
     const dead = await admin.get(`${queue}.dead-letter`);
     expect(dead!.content.toString()).toBe('not json {');
-    expect(dead!.properties.headers['x-dead-letter-reason']).toBe('malformed');
+    expect(dead!.properties.headers?.['x-dead-letter-reason']).toBe('malformed');
   });
 
   it('with deadLetter: false, rejects to the queue’s own dead-letter exchange instead', async () => {
