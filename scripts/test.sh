@@ -15,4 +15,10 @@ echo "▶ brokers"
 bash scripts/services.sh
 
 echo "▶ tests"
-npx jest --ci "$@"
+results="$(mktemp -t jest-results.XXXXXX.json)"
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# one plain summary line for CI: "Tests: N passed, N failed"
+node -e 'const r=require(process.argv[1]);console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`+(r.numPendingTests?`, ${r.numPendingTests} skipped`:""))' "$results" || true
+rm -f "$results"
+exit $status
