@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"
 npx tsc -b
 npx tsc -p tsconfig.check.json
+node scripts/check-docs.mjs
 
 echo "▶ lint"
 npx eslint . --max-warnings 0
