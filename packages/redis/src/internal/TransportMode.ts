@@ -1,0 +1,44 @@
+import type Redis from 'ioredis';
+import type { EncodedError } from '@tributary/core';
+import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { ClientRole } from './clients';
+import type { ResolvedRedisOptions } from './resolveOptions';
+import type { StatusTracker } from './StatusTracker';
+import type { Subscriber } from './Subscriber';
+
+/** What a mode gets from its connection. */
+export interface ModeContext {
+  readonly options: ResolvedRedisOptions;
+  /** The command client (never blocked, never in subscriber mode). */
+  readonly command: Redis;
+  readonly subscriber: Subscriber;
+  readonly status: StatusTracker;
+  /** Opens, connects and tracks another client. */
+  openClient(role: ClientRole): Promise<Redis>;
+  /** Closes a client opened with `openClient`. */
+  closeClient(client: Redis, now?: boolean): Promise<void>;
+  /** Runs a command within `timeout`, failing with `BrokerUnavailableError`. */
+  withinTimeout<T>(command: () => Promise<T>): Promise<T>;
+  /** Reports a problem on `error$`. */
+  report(error: unknown): void;
+}
+
+/** How one mode (pubsub or streams) moves and settles messages. */
+export interface TransportMode {
+  /** Prepares what must exist before consuming (groups, registrations). */
+  setup(isConsumer: boolean): Promise<void>;
+  /** Starts handing incoming messages to `deliver`. */
+  start(deliver: (message: TransportMessage) => void): Promise<void>;
+  /** Stops reading (in-flight messages can still be settled). */
+  stop(): Promise<void>;
+  emit(channel: string, message: TransportMessage): Promise<boolean>;
+  publish(topic: string, message: TransportMessage): Promise<boolean>;
+  /** Sends a request carrying the reply address. */
+  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void>;
+  ack(message: TransportMessage | undefined): Promise<void>;
+  nack(message: TransportMessage | undefined, resend: boolean): Promise<void>;
+  retry(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;
+  deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void>;
+  /** Stops everything, waits for settlements under way, clears timers. */
+  close(): Promise<void>;
+}

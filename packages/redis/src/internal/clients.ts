@@ -1,0 +1,76 @@
+import Redis from 'ioredis';
+import { BrokerUnavailableError } from '@tributary/messaging';
+import type { ResolvedRedisOptions } from './resolveOptions';
+
+/** What a client is for: commands, blocking stream reads, or pub/sub. */
+export type ClientRole = 'command' | 'reader' | 'subscriber';
+
+/**
+ * Opens an ioredis client (not yet connected). Named `tributary:<channel>:<role>` so it shows in
+ * `CLIENT LIST`. Commands wait across reconnections (`maxRetriesPerRequest: null`): a message
+ * or an acknowledgement is never dropped by a short outage; callers bound their own waits.
+ */
+export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis =>
+  new Redis({
+    maxRetriesPerRequest: null,
+    connectionName: `tributary:${options.channel}:${role}`.replace(/\s/g, '_'),
+    ...options.client,
+  });
+
+/** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms. */
+export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    let lastError: unknown;
+    const onError = (error: unknown): void => {
+      lastError = error;
+    };
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', onError);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const onEnd = (): void => done(new BrokerUnavailableError(address, timeout, lastError));
+    const timer = setTimeout(() => done(new BrokerUnavailableError(address, timeout, lastError)), timeout);
+    client.on('ready', onReady);
+    client.on('error', onError);
+    client.once('end', onEnd);
+    if (client.status === 'wait') client.connect().catch(onError);
+  });
+};
+
+/** Runs `command` once the client is ready, failing with `BrokerUnavailableError` after `timeout` ms in all. */
+export const withinTimeout = async <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
+  const started = Date.now();
+  await whenReady(client, timeout, address);
+  const left = Math.max(1, timeout - (Date.now() - started));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      command(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new BrokerUnavailableError(address, timeout)), left);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/** Closes a client: politely (`QUIT`, after its pending replies) when connected, at once otherwise. */
+export const quitClient = async (client: Redis): Promise<void> => {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+};

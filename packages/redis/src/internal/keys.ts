@@ -1,0 +1,55 @@
+/**
+ * Every Redis key and channel name the transport uses, in one place (see the "Keys" section
+ * of docs/transports/redis.md). Logical names (a service channel, a reply address) are what
+ * travels in messages; Redis names are those with `keyPrefix` in front.
+ */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** `prefix + name`. */
+  prefixed(name: string): string;
+  /** This service's pubsub channel or stream. */
+  readonly channel: string;
+  /** `<channel>:dead-letter` stream. */
+  readonly deadLetter: string;
+  /** streams: sorted set of retries waiting for their time (score: due ms). */
+  readonly retryQueue: string;
+  /** streams: hash holding the fields of waiting retries. */
+  readonly retryData: string;
+  /** streams: hash pattern → ms since epoch when this service first subscribed it. */
+  readonly subscriptions: string;
+  /** The stream or channel `publish` writes events of `type` to. */
+  topic(type: string): string;
+  /** The event type of a topic key or channel, or undefined when it is none. */
+  topicOf(name: string): string | undefined;
+  /** streams: set of every type ever published (pattern subscribers discover streams there). */
+  readonly topicIndex: string;
+  /** streams: channel announcing a type published for the first time. */
+  readonly topicAnnounce: string;
+  /** A new logical reply address of a client of `channel`. */
+  replyAddress(id: string): string;
+  /** Whether a logical channel is a reply address (replies are always pub/sub). */
+  isReplyAddress(channel: string): boolean;
+}
+
+const TOPIC = 'topic:';
+const REPLY = /:reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
+  const prefixed = (name: string): string => prefix + name;
+  const topicPrefix = prefixed(TOPIC);
+  return {
+    prefix,
+    prefixed,
+    channel: prefixed(channel),
+    deadLetter: prefixed(`${channel}:dead-letter`),
+    retryQueue: prefixed(`${channel}:retry`),
+    retryData: prefixed(`${channel}:retry:data`),
+    subscriptions: prefixed(`${channel}:subscriptions`),
+    topic: type => topicPrefix + type,
+    topicOf: name => (name.startsWith(topicPrefix) ? name.slice(topicPrefix.length) : undefined),
+    topicIndex: prefixed('topic-index'),
+    topicAnnounce: prefixed('topic-index:new'),
+    replyAddress: id => `${channel}:reply:${id}`,
+    isReplyAddress: name => REPLY.test(name),
+  };
+};

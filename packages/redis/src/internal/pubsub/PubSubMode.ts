@@ -1,0 +1,139 @@
+import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { ModeContext, TransportMode } from '../TransportMode';
+import { InFlight } from '../InFlight';
+import { toBytes, withReplyAddress } from '../envelope';
+import { deadLetterFields, xaddArgs } from '../deadLetterFields';
+import { escapeGlob, globOf, isWildcard, ownerOf } from '../topicPatterns';
+
+/** `raw` of a pub/sub delivery: the channel it came from. */
+export interface PubSubRaw {
+  readonly mode: 'pubsub';
+  readonly channel: string;
+}
+
+/**
+ * pubsub mode, at-most-once (Marble.js's model): `emit` and `send` `PUBLISH` to the service
+ * channel, `publish` to `topic:<type>`, which subscribed services `SUBSCRIBE` (exact types)
+ * or `PSUBSCRIBE` (patterns). Nothing is stored: a message nobody listens to, or one in
+ * flight when a connection drops, is gone. Retries are re-dispatched in this process after
+ * their delay (lost if it stops first); dead letters go to the `<channel>:dead-letter` stream.
+ */
+export class PubSubMode implements TransportMode {
+  private readonly inFlight = new InFlight<PubSubRaw>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private deliver?: (message: TransportMessage) => void;
+  private channels: string[] = [];
+  private globs: string[] = [];
+  private stopping: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: ModeContext) {}
+
+  async setup(): Promise<void> {}
+
+  async start(deliver: (message: TransportMessage) => void): Promise<void> {
+    const { keys, subscribe } = this.ctx.options;
+    this.deliver = deliver;
+    const exact = subscribe.filter(pattern => !isWildcard(pattern));
+    const wildcard = subscribe.filter(isWildcard);
+    const topicGlob = escapeGlob(keys.topic(''));
+    this.channels = [keys.channel, ...exact.map(keys.topic)];
+    this.globs = [...new Set(wildcard.map(pattern => topicGlob + globOf(pattern)))];
+    // a type several subscriptions match arrives through each: only its first subscription takes it
+    const accepts = (channel: string, glob?: string): boolean => {
+      const type = keys.topicOf(channel);
+      if (type === undefined) return channel === keys.channel && glob === undefined;
+      const owner = ownerOf(subscribe, type);
+      if (owner === undefined) return false;
+      return glob === undefined ? owner === type && !isWildcard(owner) : isWildcard(owner) && topicGlob + globOf(owner) === glob;
+    };
+    const onMessage = (data: Buffer, channel: string, glob?: string): void => {
+      if (accepts(channel, glob)) this.dispatch({ data, attempt: 1 }, channel);
+    };
+    await this.ctx.subscriber.subscribe(this.channels, onMessage);
+    // stopped while subscribing: stop() unsubscribed the channels, the patterns are left to do
+    if (this.deliver === deliver && this.globs.length) await this.ctx.subscriber.psubscribe(this.globs, onMessage);
+  }
+
+  private dispatch(message: TransportMessage, channel: string): void {
+    if (!this.deliver) return;
+    const raw: PubSubRaw = { mode: 'pubsub', channel };
+    const delivered: TransportMessage = { ...message, raw };
+    this.inFlight.add(raw, delivered);
+    this.deliver(delivered);
+  }
+
+  /** Unsubscribes; every call returns a promise of all stops so far (close waits for one begun by an unsubscribe). */
+  stop(): Promise<void> {
+    this.deliver = undefined;
+    const channels = this.channels;
+    const globs = this.globs;
+    this.channels = [];
+    this.globs = [];
+    this.stopping = Promise.all([this.stopping, this.ctx.subscriber.unsubscribe(channels, globs).catch(error => this.ctx.report(error))]).then(() => undefined);
+    return this.stopping;
+  }
+
+  async emit(channel: string, message: TransportMessage): Promise<boolean> {
+    const target = this.ctx.options.keys.prefixed(channel);
+    await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
+    return true;
+  }
+
+  async publish(topic: string, message: TransportMessage): Promise<boolean> {
+    const target = this.ctx.options.keys.topic(topic);
+    await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
+    return true;
+  }
+
+  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
+    const data = withReplyAddress(message.data, replyTo, correlationId);
+    await this.emit(channel, { ...message, data });
+  }
+
+  async ack(message: TransportMessage | undefined): Promise<void> {
+    this.inFlight.take(message);
+  }
+
+  async nack(message: TransportMessage | undefined, resend: boolean): Promise<void> {
+    if (!message) return;
+    if (resend) {
+      const raw = this.inFlight.take(message);
+      if (raw) this.later(0, () => this.dispatch({ ...message, raw: undefined }, raw.channel));
+      return;
+    }
+    await this.deadLetter(message, { reason: 'rejected', attempts: message.attempt ?? 1 });
+  }
+
+  async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
+    const raw = this.inFlight.take(message);
+    if (raw) this.later(retry.delay, () => this.dispatch({ ...message, raw: undefined, attempt: retry.attempt }, raw.channel));
+  }
+
+  async deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    const raw = this.inFlight.take(message);
+    if (!raw) return;
+    const { deadLetter } = this.ctx.options;
+    if (!deadLetter) {
+      this.ctx.report(new Error(`Dead letter dropped (deadLetter: false) from "${raw.channel}": ${info.reason}`));
+      return;
+    }
+    const fields = deadLetterFields(message, info, { source: raw.channel });
+    await this.inFlight.settle(this.ctx.command.call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields)));
+  }
+
+  private later(delay: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.inFlight.drain();
+    this.inFlight.clear();
+  }
+}

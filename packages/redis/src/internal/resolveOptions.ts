@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import { reconnectDelay, resolveRetryOptions } from '@tributary/messaging';
+import type { RetryOptions } from '@tributary/messaging';
+import { CoreError } from '@tributary/core';
+import type { RedisOptions } from 'ioredis';
+import { DEFAULT_REDIS_OPTIONS, RedisMode, RedisStrategyOptions } from '../RedisStrategyOptions';
+import { createRedisKeys, RedisKeys } from './keys';
+
+/** Every option with its default filled in, plus the ioredis options to open clients with. */
+export interface ResolvedRedisOptions {
+  readonly channel: string;
+  readonly mode: RedisMode;
+  readonly timeout: number;
+  readonly expectAck: boolean;
+  readonly retry: Required<RetryOptions>;
+  readonly subscribe: readonly string[];
+  readonly group: string;
+  /** '' until a consumer connection gets its name (see `defaultConsumer`). */
+  readonly consumer: string;
+  readonly maxLen: number | false;
+  readonly deadLetter: { stream: string; maxLen: number | false } | false;
+  readonly claimIdleTime: number;
+  readonly batchSize: number;
+  readonly blockTime: number;
+  readonly keys: RedisKeys;
+  /** `redis://host:port`, credentials masked, for messages and logs. */
+  readonly address: string;
+  readonly client: RedisOptions;
+}
+
+const consumerCounters = new Map<string, number>();
+
+/** `<host>:<pid>:<n>`: stable across restarts of the same process layout, unique inside one process. */
+export const defaultConsumer = (channel: string): string => {
+  const n = (consumerCounters.get(channel) ?? 0) + 1;
+  consumerCounters.set(channel, n);
+  return `${hostname()}:${process.pid}:${n}`;
+};
+
+const positive = (name: string, value: number): number => {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new CoreError(`@tributary/redis: option "${name}" must be a positive number of milliseconds or items, got ${value}.`, {
+      context: 'redis.options',
+    });
+  }
+  return value;
+};
+
+/** Reads `host` as a bare host name or a `redis://` / `rediss://` URL. */
+const parseHost = (host: string): { host: string; port?: number; username?: string; password?: string; db?: number; tls: boolean } => {
+  if (!/^rediss?:\/\//i.test(host)) return { host, tls: false };
+  const url = new URL(host);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, '') || DEFAULT_REDIS_OPTIONS.host,
+    port: url.port ? Number(url.port) : undefined,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: Number.isInteger(db) ? db : undefined,
+    tls: url.protocol.toLowerCase() === 'rediss:',
+  };
+};
+
+/** Validates options and fills the defaults. */
+export const resolveOptions = (options: RedisStrategyOptions): ResolvedRedisOptions => {
+  if (!options || typeof options.channel !== 'string' || options.channel === '') {
+    throw new CoreError(
+      '@tributary/redis: option "channel" is missing. Pass the service\'s channel, e.g. { host: "redis://127.0.0.1:6379", channel: "orders" }.',
+      { context: 'redis.options' },
+    );
+  }
+  const parsed = parseHost(options.host ?? DEFAULT_REDIS_OPTIONS.host);
+  const port = options.port ?? parsed.port ?? DEFAULT_REDIS_OPTIONS.port;
+  const password = options.password ?? parsed.password;
+  const tls = options.tls ?? parsed.tls;
+  const keys = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_OPTIONS.keyPrefix, options.channel);
+  const maxLen = options.maxLen ?? DEFAULT_REDIS_OPTIONS.maxLen;
+  const deadLetter = options.deadLetter ?? true;
+  const credentials = parsed.username || password ? `${parsed.username ?? ''}:***@` : '';
+  const client: RedisOptions = {
+    retryStrategy: (times: number) => reconnectDelay(times, { initialDelay: 100, maxDelay: 5_000 }),
+    ...options.redisOptions,
+    host: parsed.host,
+    port,
+    ...(parsed.username !== undefined && { username: parsed.username }),
+    ...(password !== undefined && { password }),
+    ...(parsed.db !== undefined && { db: parsed.db }),
+    ...(tls && { tls: tls === true ? {} : tls }),
+    keyPrefix: undefined,
+    lazyConnect: true,
+  };
+  return {
+    channel: options.channel,
+    mode: options.mode ?? DEFAULT_REDIS_OPTIONS.mode,
+    timeout: positive('timeout', options.timeout ?? DEFAULT_REDIS_OPTIONS.timeout),
+    expectAck: options.expectAck ?? false,
+    retry: resolveRetryOptions(options.retry),
+    subscribe: options.subscribe ?? [],
+    group: options.group ?? options.channel,
+    consumer: options.consumer ?? '',
+    maxLen,
+    deadLetter:
+      deadLetter === false
+        ? false
+        : {
+            stream: deadLetter === true || !deadLetter.channel ? keys.deadLetter : keys.prefixed(deadLetter.channel),
+            maxLen: deadLetter === true || deadLetter.maxLen === undefined ? maxLen : deadLetter.maxLen,
+          },
+    claimIdleTime: positive('claimIdleTime', options.claimIdleTime ?? DEFAULT_REDIS_OPTIONS.claimIdleTime),
+    batchSize: Math.floor(positive('batchSize', options.batchSize ?? DEFAULT_REDIS_OPTIONS.batchSize)),
+    blockTime: positive('blockTime', options.blockTime ?? DEFAULT_REDIS_OPTIONS.blockTime),
+    keys,
+    address: `${tls ? 'rediss' : 'redis'}://${credentials}${parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host}:${port}`,
+    client,
+  };
+};

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { EncodedError } from '@tributary/core';
+import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { ModeContext, TransportMode } from '../TransportMode';
+import { InFlight } from '../InFlight';
+import { toBytes } from '../envelope';
+import { deadLetterFields, xaddArgs } from '../deadLetterFields';
+import { EntryFields, StreamEntry, toEntryFields } from './entryFields';
+import { StreamGroups } from './StreamGroups';
+import { StreamReader } from './StreamReader';
+import { moveDueRetries, RETRY_FIELDS } from './retryScript';
+
+/** `raw` of a streams delivery: which entry of which stream. */
+export interface StreamRaw {
+  readonly mode: 'streams';
+  readonly stream: string;
+  readonly id: string;
+  readonly fields: EntryFields;
+  readonly attempt: number;
+}
+
+/**
+ * streams mode, at-least-once. An entry stays pending in the group until it is settled:
+ * `XACK` on success; on failure a copy with `attempt + 1` waits in `<channel>:retry` (a sorted
+ * set by due time) and the original is acknowledged in the same `MULTI`, so a crash during the
+ * backoff loses nothing (any instance moves due retries); dead letters are `XADD`ed to the
+ * dead-letter stream and acknowledged in one `MULTI`.
+ */
+export class StreamsMode implements TransportMode {
+  private readonly inFlight = new InFlight<StreamRaw>();
+  /** `<stream> <id>` of entries handed over and not yet settled in Redis (recovery skips them). */
+  private readonly busy = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly groups: StreamGroups;
+  private reader?: StreamReader;
+  private deliver?: (message: TransportMessage) => void;
+  private stopAnnouncements?: () => Promise<void>;
+  private stopping: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: ModeContext) {
+    this.groups = new StreamGroups(ctx.options);
+  }
+
+  async setup(isConsumer: boolean): Promise<void> {
+    if (isConsumer) await this.groups.ensure(this.ctx.command);
+  }
+
+  async start(deliver: (message: TransportMessage) => void): Promise<void> {
+    this.deliver = deliver;
+    const { batchSize, keys } = this.ctx.options;
+    const reader = new StreamReader(this.ctx, this.groups, {
+      handle: (entry, deliveries) => this.handle(entry, deliveries),
+      isBusy: (stream, id) => this.busy.has(`${stream} ${id}`),
+      slot: () => this.inFlight.below(batchSize),
+      inFlightCount: () => this.inFlight.size,
+      maintain: () => this.moveDue(),
+    });
+    this.reader = reader;
+    if (this.groups.hasWildcards) {
+      // a type published for the first time: read its stream at once, not at the next maintenance
+      const announce = [keys.topicAnnounce];
+      await this.ctx.subscriber.subscribe(announce, message => {
+        this.groups
+          .discover(this.ctx.command, [message.toString('utf8')])
+          .then(added => (added.length ? reader.interrupt() : undefined))
+          .catch(error => this.ctx.report(error));
+      });
+      this.stopAnnouncements = () => this.ctx.subscriber.unsubscribe(announce);
+    }
+    // stopped meanwhile: the reader refuses to start
+    await reader.start();
+  }
+
+  private handle(entry: StreamEntry, deliveries: number): void {
+    const { retry, group } = this.ctx.options;
+    if (!entry.fields) {
+      // trimmed away (MAXLEN) or deleted while pending: nothing left to process
+      this.track(entry.stream, entry.id, this.ctx.command.xack(entry.stream, group, entry.id));
+      this.ctx.report(new Error(`Stream entry ${entry.id} of "${entry.stream}" was deleted before it was processed (trimmed by maxLen?).`));
+      return;
+    }
+    const attempt = (entry.fields.attempt ?? 1) + deliveries - 1;
+    const raw: StreamRaw = { mode: 'streams', stream: entry.stream, id: entry.id, fields: entry.fields, attempt };
+    const message: TransportMessage = {
+      data: entry.fields.data ?? Buffer.alloc(0),
+      raw,
+      messageId: entry.fields.id,
+      correlationId: entry.fields.correlationId,
+      replyTo: entry.fields.replyTo,
+      type: entry.fields.type,
+      attempt,
+    };
+    this.inFlight.add(raw, message);
+    this.busy.add(`${raw.stream} ${raw.id}`);
+    if (deliveries > 1 && attempt > retry.maxAttempts) {
+      // delivered again and again without being settled: its consumers crash on it
+      const error: EncodedError = {
+        name: 'RedeliveryLimitError',
+        message: `Delivered ${attempt} times without being settled: the consumers handling it crashed or were killed.`,
+      };
+      void this.deadLetter(message, { reason: 'failed', error, attempts: attempt });
+      return;
+    }
+    this.deliver?.(message);
+  }
+
+  /** Stops reading; every call returns a promise of all stops so far (close waits for one begun by an unsubscribe). */
+  stop(): Promise<void> {
+    this.deliver = undefined;
+    const reader = this.reader;
+    const stopAnnouncements = this.stopAnnouncements;
+    this.reader = undefined;
+    this.stopAnnouncements = undefined;
+    this.inFlight.wake();
+    const step = (async () => {
+      await reader?.stop();
+      await stopAnnouncements?.();
+    })().catch(error => this.ctx.report(error));
+    this.stopping = Promise.all([this.stopping, step]).then(() => undefined);
+    return this.stopping;
+  }
+
+  async emit(channel: string, message: TransportMessage): Promise<boolean> {
+    const { keys, maxLen } = this.ctx.options;
+    const target = keys.prefixed(channel);
+    if (keys.isReplyAddress(channel)) await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
+    else await this.ctx.withinTimeout(() => this.ctx.command.call('XADD', xaddArgs(target, maxLen, toEntryFields(message))));
+    return true;
+  }
+
+  async publish(topic: string, message: TransportMessage): Promise<boolean> {
+    const { keys, maxLen } = this.ctx.options;
+    const results = await this.ctx.withinTimeout(() =>
+      this.ctx.command.multi().call('XADD', xaddArgs(keys.topic(topic), maxLen, toEntryFields(message))).sadd(keys.topicIndex, topic).exec(),
+    );
+    // the first event of a type: wake pattern subscribers (they also find it at their next maintenance)
+    if (results?.[1]?.[1] === 1) await this.ctx.command.publish(keys.topicAnnounce, topic);
+    return true;
+  }
+
+  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
+    const { keys, maxLen } = this.ctx.options;
+    const fields = toEntryFields(message, { replyTo, correlationId });
+    await this.ctx.withinTimeout(() => this.ctx.command.call('XADD', xaddArgs(keys.prefixed(channel), maxLen, fields)));
+  }
+
+  async ack(message: TransportMessage | undefined): Promise<void> {
+    const raw = this.inFlight.take(message);
+    if (raw) await this.track(raw.stream, raw.id, this.ctx.command.xack(raw.stream, this.ctx.options.group, raw.id));
+  }
+
+  async nack(message: TransportMessage | undefined, resend: boolean): Promise<void> {
+    if (!message) return;
+    if (!resend) return this.deadLetter(message, { reason: 'rejected', attempts: message.attempt ?? 1 });
+    const raw = this.inFlight.take(message);
+    if (!raw) return;
+    const { keys, maxLen, group } = this.ctx.options;
+    const copy = toEntryFields(message, { attempt: raw.attempt });
+    await this.track(raw.stream, raw.id, this.ctx.command.multi().call('XADD', xaddArgs(keys.channel, maxLen, copy)).xack(raw.stream, group, raw.id).exec());
+  }
+
+  async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
+    const raw = this.inFlight.take(message);
+    if (!raw) return;
+    const { keys, group } = this.ctx.options;
+    const rid = `${raw.id}:${retry.attempt}:${randomUUID()}`;
+    const values: Record<(typeof RETRY_FIELDS)[number], string | Buffer | undefined> = {
+      data: toBytes(message.data),
+      type: raw.fields.type,
+      id: raw.fields.id,
+      correlationId: raw.fields.correlationId,
+      replyTo: raw.fields.replyTo,
+      attempt: String(retry.attempt),
+    };
+    const hash: Array<string | Buffer> = [];
+    for (const name of RETRY_FIELDS) if (values[name] !== undefined) hash.push(`${rid}|${name}`, values[name]!);
+    const due = Date.now() + Math.max(0, retry.delay);
+    const multi = this.ctx.command.multi().hset(keys.retryData, ...(hash as [string, Buffer])).zadd(keys.retryQueue, due, rid).xack(raw.stream, group, raw.id);
+    await this.track(raw.stream, raw.id, multi.exec());
+    this.later(retry.delay, () => this.moveDue());
+  }
+
+  async deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    const raw = this.inFlight.take(message);
+    if (!raw) return;
+    const { deadLetter, group } = this.ctx.options;
+    if (!deadLetter) {
+      this.ctx.report(new Error(`Dead letter dropped (deadLetter: false): entry ${raw.id} of "${raw.stream}", ${info.reason}`));
+      return this.track(raw.stream, raw.id, this.ctx.command.xack(raw.stream, group, raw.id));
+    }
+    const fields = deadLetterFields(message, info, { source: raw.stream, id: raw.id, original: raw.fields.data ? undefined : raw.fields.all });
+    const multi = this.ctx.command.multi().call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields)).xack(raw.stream, group, raw.id);
+    await this.track(raw.stream, raw.id, multi.exec());
+  }
+
+  /** Runs a settlement command, remembering the entry until it is done; failures go to `error$` (the entry stays pending and comes back). */
+  private async track(stream: string, id: string, command: Promise<unknown>): Promise<void> {
+    try {
+      await this.inFlight.settle(command);
+    } catch (error) {
+      this.ctx.report(error);
+    } finally {
+      this.busy.delete(`${stream} ${id}`);
+    }
+  }
+
+  private moveDue(): Promise<void> {
+    const { keys, maxLen } = this.ctx.options;
+    return moveDueRetries(this.ctx.command, { retryQueue: keys.retryQueue, retryData: keys.retryData, stream: keys.channel }, maxLen).then(
+      () => undefined,
+      error => this.ctx.report(error),
+    );
+  }
+
+  private later(delay: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.inFlight.drain();
+    // unsettled entries stay pending: this consumer re-reads them on restart, others claim them
+    this.inFlight.clear();
+    this.busy.clear();
+  }
+}

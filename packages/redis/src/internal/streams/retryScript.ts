@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type Redis from 'ioredis';
+
+/**
+ * Moves retries whose time has come from the waiting set to the service stream, atomically:
+ * a retry is either still waiting or in the stream, never both and never neither, whichever
+ * instance moves it and whenever one crashes.
+ *
+ * KEYS: waiting set (score: due ms), retry fields hash (`<rid>|<field>`), target stream.
+ * ARGV: now ms, how many at most, MAXLEN (0: none), then the field names.
+ */
+const MOVE_DUE = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local maxLen = tonumber(ARGV[3])
+for _, rid in ipairs(due) do
+  local names = {}
+  for i = 4, #ARGV do names[#names + 1] = rid .. '|' .. ARGV[i] end
+  local values = redis.call('HMGET', KEYS[2], unpack(names))
+  if values[1] then
+    local args = { KEYS[3] }
+    if maxLen > 0 then
+      args[#args + 1] = 'MAXLEN'; args[#args + 1] = '~'; args[#args + 1] = maxLen
+    end
+    args[#args + 1] = '*'
+    for i = 4, #ARGV do
+      local value = values[i - 3]
+      if value then args[#args + 1] = ARGV[i]; args[#args + 1] = value end
+    end
+    redis.call('XADD', unpack(args))
+  end
+  redis.call('HDEL', KEYS[2], unpack(names))
+  redis.call('ZREM', KEYS[1], rid)
+end
+return #due
+`;
+
+const SHA = createHash('sha1').update(MOVE_DUE).digest('hex');
+
+/** The names stored per retry; `data` first (a retry without it is dropped). */
+export const RETRY_FIELDS = ['data', 'type', 'id', 'correlationId', 'replyTo', 'attempt'] as const;
+
+export interface RetryKeys {
+  retryQueue: string;
+  retryData: string;
+  stream: string;
+}
+
+/** Moves up to `limit` due retries; returns how many moved. */
+export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: number | false, limit = 100): Promise<number> => {
+  const args = [keys.retryQueue, keys.retryData, keys.stream, Date.now(), limit, maxLen === false ? 0 : maxLen, ...RETRY_FIELDS];
+  try {
+    return Number(await client.evalsha(SHA, 3, ...args));
+  } catch (error) {
+    if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
+    return Number(await client.eval(MOVE_DUE, 3, ...args));
+  }
+};
