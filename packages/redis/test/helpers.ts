@@ -45,7 +45,7 @@ export class RedisTestBed {
 
   /** Kills (CLIENT KILL ID) every connection of this test of `type`, as `CLIENT KILL TYPE <type>` would, without touching other tests. */
   async kill(type: 'normal' | 'pubsub' = 'normal'): Promise<number> {
-    const list = String(await this.admin.client('LIST', 'TYPE', type));
+    const list = String(await this.admin.call('CLIENT', 'LIST', 'TYPE', type));
     const ids = list
       .split('\n')
       .filter(line => line.includes(this.id.slice(0, 8)))
