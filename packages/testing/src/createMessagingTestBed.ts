@@ -14,7 +14,7 @@ import {
   MicroserviceConnection,
   Transport,
 } from '@tributary/messaging';
-import { firstValueFrom, Observable, ReplaySubject } from 'rxjs';
+import { defer, firstValueFrom, Observable, ReplaySubject } from 'rxjs';
 import { createTestLogger } from './internal/testLogger';
 import { TestBroker } from './internal/TestBroker';
 import { waitUntilIdle } from './internal/waitUntilIdle';
@@ -70,7 +70,11 @@ export interface MessagingTestBed {
   emit(event: Event): Promise<void>;
   /** Fan-out to subscribed services (the bed subscribes to everything unless `options.subscribe` says otherwise). */
   publish(event: Event): Promise<void>;
-  /** Every event the service sent (replies, emitted events, error replies), from the start, then live. */
+  /**
+   * Every event the service sent, from the start, then live: what its effects returned
+   * (replies, error replies, other events) and what they sent, emitted or published through
+   * `EventBusClientToken`.
+   */
   readonly outputs$: Observable<Event>;
   /** Waits until the bed is idle, then gives every event the service sent so far. */
   collect(): Promise<Event[]>;
@@ -92,11 +96,20 @@ export interface MessagingTestBed {
   close(): Promise<void>;
 }
 
+/** The bus client effects get: the real one, recording each event they hand it. */
+const recordingClient = (client: EventBusClient, record: (event: Event) => void): EventBusClient => ({
+  ...client,
+  emit: event => (record(event), client.emit(event)),
+  publish: event => (record(event), client.publish(event)),
+  send: <R extends Event>(event: Event) => defer(() => (record(event), client.send<R>(event))),
+});
+
 /**
  * Runs a messaging listener on an isolated in-process broker (`Transport.LOCAL`), with the
  * full delivery machinery (acknowledgement after the work, retries, dead letters), and gives
  * a client and a recorder of everything the effects sent. Effects that use
- * `EventBusClientToken` reach the bed itself, as they would reach the `EventBus`. The logger
+ * `EventBusClientToken` reach the bed itself, as they would reach the `EventBus` (bind your
+ * own publisher tokens to `EventBusClient` in a test to route their traffic there too). The logger
  * is silent unless `LOG_LEVEL` is set. Needs no global setup; close it after each test.
  *
  * @example
@@ -143,28 +156,31 @@ export const createMessagingTestBed = async (config: MessagingTestBedConfig): Pr
   let started!: (bus: EventBus) => void;
   const bus = new Promise<EventBus>(resolve => (started = resolve));
 
+  const outputs = new ReplaySubject<Event>();
+  const sent: Event[] = [];
+  const record = (event: Event) => {
+    sent.push(event);
+    outputs.next(event);
+  };
+
   const microservice = await createMicroservice({
     transport: Transport.LOCAL,
     options: transportOptions,
     listener: config.listener,
     dependencies: [
       bindTo(LoggerToken)(createTestLogger),
-      // the bed is the bus its effects talk to; resolved once it is listening
+      // the bed is the bus its effects talk to (resolved once it listens), and it records what they send there
       bindTo(EventBusToken)(() => bus),
-      bindTo(EventBusClientToken)(EventBusClient),
+      bindTo(EventBusClientToken)(context => recordingClient(EventBusClient(context), record)),
       ...(config.dependencies ?? []),
     ],
   });
   const connection = await microservice();
   started(Object.assign(connection, { context: microservice.context }) as EventBus);
 
-  const outputs = new ReplaySubject<Event>();
-  const sent: Event[] = [];
   // inputs carry their delivery's tracker; what the service sends does not
   connection.event$.subscribe(event => {
-    if (getDeliveryTracker(event)) return;
-    sent.push(event);
-    outputs.next(event);
+    if (!getDeliveryTracker(event)) record(event);
   });
   const client = await MessagingClient({ transport: Transport.LOCAL, options: transportOptions })(microservice.context);
   const idle = (timeout = options.timeout) => waitUntilIdle(connection, broker, options.channel, timeout);

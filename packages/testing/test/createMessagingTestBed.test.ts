@@ -157,6 +157,8 @@ describe('createMessagingTestBed', () => {
     expect(await bed.send({ type: 'Forward' })).toMatchObject({ payload: 21 });
     await bed.idle();
     expect(useContext(Counter)(bed.ask).count).toBe(1);
+    // what the effects handed the bus client is recorded with what they returned
+    expect((await bed.collect()).map(e => e.type)).toEqual(['Tick', 'Add', 'Sum', 'Forwarded']);
   });
 
   it('isolates beds from each other', async () => {
