@@ -14,7 +14,8 @@ import {
   MicroserviceConnection,
   Transport,
 } from '@tributary/messaging';
-import { defer, firstValueFrom, Observable, ReplaySubject } from 'rxjs';
+import { firstValueFrom, Observable, ReplaySubject } from 'rxjs';
+import { recordingClient } from './internal/recordingClient';
 import { createTestLogger } from './internal/testLogger';
 import { TestBroker } from './internal/TestBroker';
 import { waitUntilIdle } from './internal/waitUntilIdle';
@@ -95,14 +96,6 @@ export interface MessagingTestBed {
   /** Drains and stops the service; idempotent. */
   close(): Promise<void>;
 }
-
-/** The bus client effects get: the real one, recording each event they hand it. */
-const recordingClient = (client: EventBusClient, record: (event: Event) => void): EventBusClient => ({
-  ...client,
-  emit: event => (record(event), client.emit(event)),
-  publish: event => (record(event), client.publish(event)),
-  send: <R extends Event>(event: Event) => defer(() => (record(event), client.send<R>(event))),
-});
 
 /**
  * Runs a messaging listener on an isolated in-process broker (`Transport.LOCAL`), with the
