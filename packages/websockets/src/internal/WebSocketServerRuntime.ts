@@ -101,7 +101,10 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
       client => this.log(LoggerLevel.WARN, `[${client.id}] terminated: no answer to the heartbeat ping within ${this.options.heartbeatInterval} ms`),
     );
     this.state = 'listening';
-    this.log(LoggerLevel.INFO, `Listening${this.url ? ` on ${this.url}` : ' (upgrades routed by handleUpgrade)'}`);
+    this.log(
+      LoggerLevel.INFO,
+      server ? `Attached to an HTTP server${path ? ` on ${path}` : ''}` : port !== undefined ? `Listening on ${this.url}` : 'Ready: upgrades routed by handleUpgrade',
+    );
     return this;
   }
 
