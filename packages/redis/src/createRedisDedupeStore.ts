@@ -1,18 +1,6 @@
 import Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-
-/**
- * The store the messaging `dedupe` middleware keeps seen message ids in (structurally the
- * same as `DedupeStore` of `@tributary/messaging`).
- * @since 0.1.0
- * @category redis
- */
-export interface DedupeStore {
-  /** Claims `key` for `ttlMs`: true the first time, false while an earlier claim holds. */
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** Gives a claim up (processing failed: a redelivery must not be dropped). */
-  release(key: string): Promise<void>;
-}
+import type { DedupeStore } from '@tributary/messaging';
 
 /**
  * Options of {@link createRedisDedupeStore}: an ioredis client to share, or options to open one.
@@ -29,11 +17,15 @@ export interface RedisDedupeStoreOptions {
 }
 
 /**
- * A {@link DedupeStore} on Redis, closed with `close()`.
+ * A `DedupeStore` (of `@tributary/messaging`) on Redis, closed with `close()`.
  * @since 0.1.0
  * @category redis
  */
 export interface RedisDedupeStore extends DedupeStore {
+  /** `SET <prefix><key> 1 NX PX <ttlMs>`: true the first time, false while an earlier claim holds. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** `DEL <prefix><key>`: processing failed, a redelivery must not be dropped. */
+  release(key: string): Promise<void>;
   /** Quits the client the store opened itself (a given `client` is left open). */
   close(): Promise<void>;
 }
@@ -45,14 +37,15 @@ export interface RedisDedupeStore extends DedupeStore {
  *
  * @example
  * ```ts
+ * import { dedupe, messagingListener } from '@tributary/messaging';
  * import { createRedisDedupeStore } from '@tributary/redis';
  *
  * const store = createRedisDedupeStore({ options: 'redis://127.0.0.1:6379', keyPrefix: 'orders:dedupe:' });
  * await store.claim('message-1', 60_000); // true
  * await store.claim('message-1', 60_000); // false: seen
  * await store.release('message-1');
+ * const listener = messagingListener({ effects: [], middlewares: [dedupe({ store })] });
  * await store.close();
- * // messagingListener({ effects, middlewares: [dedupe({ store })] })
  * ```
  * @since 0.1.0
  * @category redis

@@ -6,4 +6,4 @@ export { RedisConnectionStatus } from './RedisConnectionStatus';
 
 // dedupe
 export { createRedisDedupeStore } from './createRedisDedupeStore';
-export type { DedupeStore, RedisDedupeStore, RedisDedupeStoreOptions } from './createRedisDedupeStore';
+export type { RedisDedupeStore, RedisDedupeStoreOptions } from './createRedisDedupeStore';

@@ -1,4 +1,5 @@
 import { TimeoutError } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
 describe('@tributary/redis pubsub mode (SPI)', () => {
@@ -32,23 +33,38 @@ describe('@tributary/redis pubsub mode (SPI)', () => {
     expect(received[0].raw).toEqual(expect.objectContaining({ mode: 'pubsub', channel: bed.key(channel) }));
   });
 
-  test('message$ subscribes on subscribe and unsubscribes on unsubscribe', async () => {
+  test('a consumer is subscribed once connect resolves (as in Marble.js); message$ delivers, and unsubscribing it unsubscribes', async () => {
     const channel = bed.channel('orders');
     const service = await bed.connect({ channel });
     const numsub = async () => Number((await bed.admin.pubsub('NUMSUB', bed.key(channel)))[1]);
-    expect(await numsub()).toBe(0);
+    expect(await numsub()).toBe(1);
+    await service.emitMessage(channel, outgoing({ type: 'Early' })); // before message$ is subscribed: kept
 
-    const received: unknown[] = [];
+    const received: TransportMessage[] = [];
     const subscription = service.message$.subscribe(m => received.push(m));
-    await waitFor(async () => (await numsub()) === 1, 2_000, 'SUBSCRIBE');
     await service.emitMessage(channel, outgoing({ type: 'One' }));
-    await waitFor(() => received.length === 1, 2_000, 'first message');
+    await waitFor(() => received.length === 2, 2_000, 'two messages');
+    expect(received.map(m => decode(m).type)).toEqual(['Early', 'One']);
 
     subscription.unsubscribe();
     await waitFor(async () => (await numsub()) === 0, 2_000, 'UNSUBSCRIBE');
     await service.emitMessage(channel, outgoing({ type: 'Two' }));
     await sleep(100);
-    expect(received).toHaveLength(1);
+    expect(received).toHaveLength(2);
+
+    // subscribing again subscribes again
+    const again: TransportMessage[] = [];
+    const resubscription = service.message$.subscribe(m => again.push(m));
+    await waitFor(async () => (await numsub()) === 1, 2_000, 'SUBSCRIBE again');
+    await service.emitMessage(channel, outgoing({ type: 'Three' }));
+    await waitFor(() => again.length === 1, 2_000, 'after resubscribing');
+    resubscription.unsubscribe();
+  });
+
+  test('a client connection (isConsumer: false) subscribes nothing', async () => {
+    const channel = bed.channel('orders');
+    await bed.connect({ channel }, false);
+    expect(Number((await bed.admin.pubsub('NUMSUB', bed.key(channel)))[1])).toBe(0);
   });
 
   test('send: concurrent calls get their own replies over one reply channel subscription', async () => {
@@ -97,8 +113,6 @@ describe('@tributary/redis pubsub mode (SPI)', () => {
     const cards = await bed.connect({ channel: bed.channel('cards'), subscribe: ['payment.card.*'] });
     const client = await bed.connect({ channel: bed.channel('anything') }, false);
     const got = { billing: bed.consume(billing), audit: bed.consume(audit), cards: bed.consume(cards) };
-    await waitFor(async () => (await bed.admin.pubsub('NUMPAT')) as unknown as number >= 1, 2_000, 'PSUBSCRIBE');
-    await sleep(100);
 
     await client.publishMessage('payment.captured', outgoing({ type: 'payment.captured', payload: 1 }));
     await client.publishMessage('payment.card.declined', outgoing({ type: 'payment.card.declined', payload: 2 }));

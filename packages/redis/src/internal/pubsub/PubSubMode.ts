@@ -5,6 +5,9 @@ import { toBytes, withReplyAddress } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
 import { escapeGlob, globOf, isWildcard, ownerOf } from '../topicPatterns';
 
+/** How many messages wait between connect and the subscription of `message$` (more are dropped). */
+const EARLY_LIMIT = 10_000;
+
 /** `raw` of a pub/sub delivery: the channel it came from. */
 export interface PubSubRaw {
   readonly mode: 'pubsub';
@@ -25,19 +28,37 @@ export class PubSubMode implements TransportMode {
   private channels: string[] = [];
   private globs: string[] = [];
   private stopping: Promise<void> = Promise.resolve();
+  private listening = false;
+  private early: Array<[TransportMessage, string]> = [];
 
   constructor(private readonly ctx: ModeContext) {}
 
-  async setup(): Promise<void> {}
+  /**
+   * A consumer subscribes while connecting, as Marble.js did: once `connect` resolves, what is
+   * published reaches it. Messages arriving before `message$` is subscribed wait in `early`.
+   */
+  async setup(isConsumer: boolean): Promise<void> {
+    if (isConsumer) await this.listen();
+  }
 
   async start(deliver: (message: TransportMessage) => void): Promise<void> {
-    const { keys, subscribe } = this.ctx.options;
     this.deliver = deliver;
+    const early = this.early;
+    this.early = [];
+    for (const [message, channel] of early) this.dispatch(message, channel);
+    if (!this.listening) await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    const { keys, subscribe } = this.ctx.options;
+    this.listening = true;
     const exact = subscribe.filter(pattern => !isWildcard(pattern));
     const wildcard = subscribe.filter(isWildcard);
     const topicGlob = escapeGlob(keys.topic(''));
-    this.channels = [keys.channel, ...exact.map(keys.topic)];
-    this.globs = [...new Set(wildcard.map(pattern => topicGlob + globOf(pattern)))];
+    const channels = [keys.channel, ...exact.map(keys.topic)];
+    const globs = [...new Set(wildcard.map(pattern => topicGlob + globOf(pattern)))];
+    this.channels = channels;
+    this.globs = globs;
     // a type several subscriptions match arrives through each: only its first subscription takes it
     const accepts = (channel: string, glob?: string): boolean => {
       const type = keys.topicOf(channel);
@@ -47,11 +68,13 @@ export class PubSubMode implements TransportMode {
       return glob === undefined ? owner === type && !isWildcard(owner) : isWildcard(owner) && topicGlob + globOf(owner) === glob;
     };
     const onMessage = (data: Buffer, channel: string, glob?: string): void => {
-      if (accepts(channel, glob)) this.dispatch({ data, attempt: 1 }, channel);
+      if (!accepts(channel, glob)) return;
+      if (this.deliver) this.dispatch({ data, attempt: 1 }, channel);
+      else if (this.listening && this.early.length < EARLY_LIMIT) this.early.push([{ data, attempt: 1 }, channel]);
     };
-    await this.ctx.subscriber.subscribe(this.channels, onMessage);
+    await this.ctx.subscriber.subscribe(channels, onMessage);
     // stopped while subscribing: stop() unsubscribed the channels, the patterns are left to do
-    if (this.deliver === deliver && this.globs.length) await this.ctx.subscriber.psubscribe(this.globs, onMessage);
+    if (this.channels === channels && globs.length) await this.ctx.subscriber.psubscribe(globs, onMessage);
   }
 
   private dispatch(message: TransportMessage, channel: string): void {
@@ -65,6 +88,8 @@ export class PubSubMode implements TransportMode {
   /** Unsubscribes; every call returns a promise of all stops so far (close waits for one begun by an unsubscribe). */
   stop(): Promise<void> {
     this.deliver = undefined;
+    this.listening = false;
+    this.early = [];
     const channels = this.channels;
     const globs = this.globs;
     this.channels = [];
