@@ -259,7 +259,7 @@ describe('act', () => {
           matchEvent('Job'),
           act(() => cold('--x|', { x: { type: 'Done' } })),
         );
-        expectObservable(output$).toBe('--x|', { x: { type: 'Done' } });
+        expectObservable(output$).toBe('--x|', { x: { type: 'Done', metadata: { [DELIVERY_TRACKER]: tracker } } });
         flush();
       });
       expect(tracker.calls).toEqual(['matched', 'begin', 'end']);
@@ -278,7 +278,8 @@ describe('act', () => {
       release();
       await done;
       await Promise.resolve();
-      expect(outputs).toEqual([{ type: 'Done' }]);
+      // an output without metadata keeps the link to the delivery of its input
+      expect(outputs).toEqual([{ type: 'Done', metadata: { [DELIVERY_TRACKER]: tracker } }]);
       expect(tracker.calls).toEqual(['begin', 'end']);
       expect(tracker.ends).toEqual([[undefined]]);
     });
@@ -321,7 +322,7 @@ describe('act', () => {
           ),
         ),
       );
-      expect(outputs).toEqual([{ type: 'Handled', error: true }]);
+      expect(outputs).toEqual([{ type: 'Handled', error: true, metadata: { [DELIVERY_TRACKER]: tracker } }]);
       expect(tracker.calls).toEqual(['begin', 'end']);
       expect(tracker.ends).toEqual([[undefined]]);
     });
@@ -350,7 +351,11 @@ describe('act', () => {
         const output$ = input$.pipe(
           act(e => (e.type === 'Slow' ? cold('-----x|', { x: { type: 'S' } }) : cold('-y|', { y: { type: 'F' } }))),
         );
-        expectObservable(output$).toBe('----y-x|', { x: { type: 'S' }, y: { type: 'F' } });
+        // each output stays linked to the delivery of the event that caused it
+        expectObservable(output$).toBe('----y-x|', {
+          x: { type: 'S', metadata: { [DELIVERY_TRACKER]: t1 } },
+          y: { type: 'F', metadata: { [DELIVERY_TRACKER]: t2 } },
+        });
         flush();
       });
       expect(t1.calls).toEqual(['begin', 'end']);

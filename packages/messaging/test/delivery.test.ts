@@ -224,4 +224,24 @@ describe('delivery on the local transport', () => {
     expect(outputs).toHaveLength(1);
     await service.close();
   });
+
+  it('an output made without metadata is still caused by its input and chained to the own channel', async () => {
+    const channel = uniqueChannel('chain');
+    const events: Event[] = [];
+    const service = await startLocalService(broker, channel, {
+      effects: [
+        e$ => e$.pipe(matchEvent('First'), act(() => ({ type: 'Second' }))),
+        e$ => e$.pipe(matchEvent('Second'), act(() => undefined)),
+      ],
+    });
+    service.event$.subscribe(e => events.push(e));
+    const client = await localClient(broker, channel);
+    await client.emit({ type: 'First', metadata: { id: 'first-1', correlationId: 'flow-1' } });
+    await eventually(() => events.filter(e => e.type === 'Second').length === 2); // sent, then received
+    const received = events.filter(e => e.type === 'Second')[1];
+    expect(received.metadata).toMatchObject({ causationId: 'first-1', correlationId: 'flow-1' });
+    await eventually(() => service.inFlight === 0);
+    expect(broker.getDeadLetters(channel)).toEqual([]);
+    await service.close();
+  });
 });

@@ -67,4 +67,17 @@ describe('request / reply on the local transport', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('within 100 ms');
   });
+
+  it('keeps concurrent calls apart even when they share a business correlationId', async () => {
+    const channel = uniqueChannel('rpc');
+    const service = await startLocalService(broker, channel, { effects: [double$] });
+    const client = await localClient(broker, channel, { timeout: 2000 });
+    const replies = await Promise.all(
+      [1, 2, 3].map(n => firstValueFrom(client.send({ type: 'DOUBLE', payload: n, metadata: { correlationId: 'order-1' } }))),
+    );
+    expect(replies.map(r => r.payload)).toEqual([2, 4, 6]);
+    // the business correlation id travels untouched
+    expect(replies.map(r => r.metadata?.correlationId)).toEqual(['order-1', 'order-1', 'order-1']);
+    await service.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
-import { getDeliveryTracker } from '../event/deliveryTracker';
+import { DELIVERY_TRACKER, getDeliveryTracker } from '../event/deliveryTracker';
 import type { Event } from '../event/event.interface';
 import { encodeError } from '../error/encodeError';
 
@@ -126,7 +126,7 @@ export function act<I extends Event, O = Event, E = never>(
         let sub: Subscription | undefined;
         const subscribeTo = (stream$: Observable<O | E>) =>
           stream$.subscribe({
-            next: value => subscriber.next(value),
+            next: value => subscriber.next(tracker ? linkToDelivery(value, tracker) : value),
             error: error => {
               if (recovering) {
                 failure = error;
@@ -166,6 +166,12 @@ export function act<I extends Event, O = Event, E = never>(
       };
     });
 }
+
+/** An output with no metadata is caused by the input: it keeps the link to its delivery. */
+const linkToDelivery = <V>(value: V, tracker: NonNullable<ReturnType<typeof getDeliveryTracker>>): V =>
+  value && typeof value === 'object' && typeof (value as unknown as Event).type === 'string' && (value as unknown as Event).metadata === undefined
+    ? ({ ...value, metadata: { [DELIVERY_TRACKER]: tracker } } as V)
+    : value;
 
 const stoppedError = (): Error =>
   Object.assign(new Error('The effect stopped before this event was handled; it will be delivered again.'), { name: 'EffectStoppedError' });

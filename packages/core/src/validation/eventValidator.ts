@@ -45,9 +45,15 @@ export interface EventValidator<C extends t.Any> {
 /** `undefined` does not survive JSON, so issues carry the string `'undefined'` instead. */
 const describeValue = (value: unknown): unknown => (value === undefined ? 'undefined' : value);
 
+const isComposite = (type: t.Decoder<any, any> | undefined): boolean =>
+  type instanceof t.IntersectionType || type instanceof t.UnionType;
+
 const issuesOf = (errors: t.Errors, prefix: string): ValidationIssue[] =>
   errors.map(error => {
-    const keys = error.context.map(entry => entry.key).filter(key => key !== '');
+    // members of an intersection or a union are not a level of the path: skip their index
+    const keys = error.context
+      .filter((entry, i) => entry.key !== '' && !isComposite(error.context[i - 1]?.type))
+      .map(entry => entry.key);
     const last = error.context[error.context.length - 1];
     return {
       path: [prefix, ...keys].filter(Boolean).join('.') || '(root)',

@@ -13,7 +13,7 @@ export interface LocalDeadLetter {
   info: DeadLetterInfo;
 }
 
-type Handler = (message: TransportMessage) => void;
+type Handler = (message: TransportMessage, callId: string) => void;
 
 interface LocalQueue {
   consumers: Handler[];
@@ -60,9 +60,11 @@ export class LocalBroker {
 
   /** Puts a message on a channel's queue (or hands a reply to its caller). */
   enqueue(channel: string, message: TransportMessage): void {
-    const reply = this.replyAddresses.get(channel);
+    // a reply address is `<client address>#<call id>`: one call, whatever its correlationId
+    const hash = channel.indexOf('#');
+    const reply = hash > 0 ? this.replyAddresses.get(channel.slice(0, hash)) : undefined;
     if (reply) {
-      queueMicrotask(() => reply(message));
+      queueMicrotask(() => reply(message, channel.slice(hash + 1)));
       return;
     }
     const queue = this.queue(channel);
@@ -82,7 +84,7 @@ export class LocalBroker {
       const message = queue.pending[queue.head];
       queue.pending[queue.head++] = undefined as unknown as TransportMessage;
       const consumer = queue.consumers[queue.next++ % queue.consumers.length];
-      consumer(message);
+      consumer(message, '');
     }
     if (queue.head === queue.pending.length) {
       queue.pending.length = 0;
@@ -150,6 +152,11 @@ export class LocalBroker {
   /** The dead letters so far, of one channel or all. */
   getDeadLetters(channel?: string): LocalDeadLetter[] {
     return channel === undefined ? [...this.deadLetters] : this.deadLetters.filter(l => l.channel === channel);
+  }
+
+  /** How many messages wait for their retry delay. */
+  get pendingRetries(): number {
+    return this.timers.size;
   }
 
   /** How many messages wait on a channel for a consumer. */

@@ -40,6 +40,7 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   private replyAddress?: string;
   private releaseReplyAddress?: () => void;
   private closed = false;
+  private calls = 0;
 
   constructor(
     private readonly broker: LocalBroker,
@@ -71,17 +72,17 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   private replyTo(): string {
     if (!this.replyAddress) {
       this.replyAddress = `${this.config.channel}.reply.${randomUUID()}`;
-      this.releaseReplyAddress = this.broker.registerReplyAddress(this.replyAddress, message =>
-        this.pending.resolve(message.correlationId, message),
+      this.releaseReplyAddress = this.broker.registerReplyAddress(this.replyAddress, (message, callId) =>
+        this.pending.resolve(callId, message),
       );
     }
     return this.replyAddress;
   }
 
   sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
-    const correlationId = message.correlationId ?? randomUUID();
-    const reply = this.pending.register(correlationId, message.type, options?.timeout ?? this.config.timeout, channel);
-    this.broker.enqueue(channel, { ...message, correlationId, replyTo: this.replyTo() });
+    const callId = String(++this.calls);
+    const reply = this.pending.register(callId, message.type, options?.timeout ?? this.config.timeout, channel);
+    this.broker.enqueue(channel, { ...message, correlationId: message.correlationId ?? randomUUID(), replyTo: `${this.replyTo()}#${callId}` });
     return reply;
   }
 

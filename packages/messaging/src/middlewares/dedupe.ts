@@ -21,7 +21,9 @@ export interface DedupeOptions {
 /**
  * Middleware dropping events already seen (by `metadata.id`), so that redelivered or
  * re-sent messages are processed once. A dropped event is acknowledged. When processing
- * fails, the id is released, so that the retry runs.
+ * fails, the id is released, so that the retry runs. Requests (`send`, with a `replyTo`)
+ * pass through: each gets its reply. Use it as a listener middleware: the id is released
+ * when the message as a whole fails, so effects that succeeded run again on the retry.
  *
  * @example
  * ```ts
@@ -40,7 +42,8 @@ export const dedupe = (options: DedupeOptions = {}): MsgMiddlewareEffect => {
       event$.subscribe({
         next: event => {
           const key = keyOf(event);
-          if (key === undefined) return subscriber.next(event);
+          // requests are answered, not deduplicated: a dropped one would leave its caller waiting
+          if (key === undefined || event.metadata?.replyTo) return subscriber.next(event);
           const tracker = getDeliveryTracker(event);
           const pass = (first: boolean) => {
             if (!first) return tracker?.matched(); // a duplicate: handled, acknowledged
