@@ -105,6 +105,24 @@ describe('errors from clients and effects', () => {
     expect(await other.next()).toEqual({ type: 'Echoed', payload: 'fine' });
   });
 
+  it('an output that cannot be encoded is reported to the client, which stays connected', async () => {
+    const cyclic$: WsEffect = event$ =>
+      event$.pipe(
+        matchEvent('Cycle'),
+        map(() => {
+          const payload: Record<string, unknown> = {};
+          payload.self = payload;
+          return { type: 'Cyclic', payload };
+        }),
+      );
+    const { url } = await start({ effects: [cyclic$, echo$] });
+    const client = await connect(url);
+    client.send({ type: 'Cycle' });
+    expect(await client.next()).toMatchObject({ type: 'UNHANDLED_ERROR', error: { name: 'EncodeError', message: 'The server could not encode "Cyclic"' } });
+    client.send({ type: 'Echo', payload: 2 });
+    expect(await client.next()).toEqual({ type: 'Echoed', payload: 2 });
+  });
+
   it('a custom error$ shapes the error events', async () => {
     const { url } = await start({
       effects: [echo$],

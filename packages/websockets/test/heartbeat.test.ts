@@ -9,7 +9,7 @@ describe('heartbeat', () => {
   it('terminates a client that stops answering pings, and keeps the ones that answer', async () => {
     const left: Array<{ code: number }> = [];
     const closes$: WsServerEffect = event$ => event$.pipe(matchEvent(ServerEvent.closeClient), tap(e => left.push({ code: e.payload.code })));
-    const { url, connection } = await start({}, { heartbeatInterval: 40 }, { event$: closes$ });
+    const { url, connection } = await start({}, { heartbeatInterval: 100 }, { event$: closes$ });
     const healthy = await connect(url);
     const dead = await connect(url, { autoPong: false });
     let pings = 0;
@@ -23,7 +23,7 @@ describe('heartbeat', () => {
     expect(left).toEqual([{ code: 1006 }]);
 
     // the healthy client went through several heartbeats and is still connected
-    await wait(150);
+    await wait(350);
     expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
     expect(connection.clients.size).toBe(1);
   });

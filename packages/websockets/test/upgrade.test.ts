@@ -90,6 +90,12 @@ describe('origin checks', () => {
     await connect(url);
   });
 
+  it('a predicate that throws refuses with 500 instead of crashing the server', async () => {
+    const { url } = await start({}, { allowedOrigins: () => { throw new Error('config not loaded'); } });
+    expect(await refused(url, { origin: 'https://a.example.com' })).toEqual({ status: 500, body: 'Internal Server Error\n' });
+    await connect(url);
+  });
+
   it('accepts a predicate', async () => {
     const { url } = await start({}, { allowedOrigins: origin => origin.endsWith('.example.com') });
     await connect(url, { origin: 'https://a.example.com' });

@@ -1,5 +1,4 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { encodeError, Event, Logger, LoggerLevel, LoggerTag } from '@tributary/core';
 import { defer, Observable, of, Subject } from 'rxjs';
@@ -12,8 +11,8 @@ import { DEFAULT_WEBSOCKET_SERVER_OPTIONS, WebSocketServerOptions } from '../ser
 import { WebSocketStatus } from '../websocket.interface';
 import { ClientConnection, ClientHost } from './ClientConnection';
 import { startHeartbeat } from './heartbeat';
+import { HttpEndpoint, openHttpEndpoint, urlOf } from './httpEndpoint';
 import { checkUpgrade, rejectUpgrade } from './upgrade';
-import { attachUpgradeHandler } from './upgradeRouter';
 import { encodeOutgoing } from './wire';
 
 export type ResolvedOptions = WebSocketServerOptions & Required<Pick<WebSocketServerOptions, keyof typeof DEFAULT_WEBSOCKET_SERVER_OPTIONS>>;
@@ -27,8 +26,7 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
   readonly event$: Observable<AllServerEvents> = this.events.asObservable();
   private readonly wss: WebSocketServer;
   private readonly pending = new Set<Duplex>();
-  private httpServer?: Server;
-  private detach?: () => void;
+  private endpoint?: HttpEndpoint;
   private stopHeartbeat?: () => void;
   private state: State = 'idle';
   private listening?: Promise<this>;
@@ -52,15 +50,12 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
   }
 
   get port(): number | undefined {
-    const address = this.httpServer?.address();
+    const address = this.endpoint?.server?.address();
     return address && typeof address === 'object' ? address.port : undefined;
   }
 
   get url(): string | undefined {
-    const address = this.httpServer?.address() as AddressInfo | null | undefined;
-    if (!address || typeof address !== 'object') return undefined;
-    const host = ['::', '0.0.0.0', '::1'].includes(address.address) ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address;
-    return `ws://${host}:${address.port}${this.options.path ?? '/'}`;
+    return urlOf(this.endpoint?.server, this.options.path);
   }
 
   listen(): Promise<this> {
@@ -72,33 +67,17 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
   }
 
   private async start(): Promise<this> {
-    const { server, port, host, path } = this.options;
-    const handler = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head);
-    if (server) {
-      this.httpServer = server;
-      this.detach = attachUpgradeHandler(server, path, handler);
-      const announce = () => this.events.next(ServerEvent.listening(this.port ?? 0, String((server.address() as AddressInfo | null)?.address ?? '')));
-      if (server.listening) announce();
-      else server.once('listening', announce);
-    } else if (port !== undefined) {
-      const own = createServer((_req, res) => {
-        res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-        res.end('This is a WebSocket endpoint: connect with a WebSocket client.\n');
-      });
-      this.httpServer = own;
-      this.detach = attachUpgradeHandler(own, path, handler);
-      await new Promise<void>((resolve, reject) => {
-        own.once('error', error => reject(listenError(error as NodeJS.ErrnoException, port, host)));
-        own.listen(port, host, () => resolve());
-      });
-      own.on('error', error => this.report(error, 'HTTP server error'));
-      const address = own.address() as AddressInfo;
-      this.events.next(ServerEvent.listening(address.port, address.address));
-    }
+    const { server, port, path, heartbeatInterval } = this.options;
+    this.endpoint = await openHttpEndpoint(
+      this.options,
+      (req, socket, head) => this.handleUpgrade(req, socket, head),
+      address => this.events.next(ServerEvent.listening(address?.port ?? 0, address?.address ?? '')),
+      error => this.report(error, 'HTTP server error'),
+    );
     this.stopHeartbeat = startHeartbeat(
       () => this.clients,
-      this.options.heartbeatInterval,
-      client => this.log(LoggerLevel.WARN, `[${client.id}] terminated: no answer to the heartbeat ping within ${this.options.heartbeatInterval} ms`),
+      heartbeatInterval,
+      client => this.log(LoggerLevel.WARN, `[${client.id}] terminated: no answer to the heartbeat ping within ${heartbeatInterval} ms`),
     );
     this.state = 'listening';
     this.log(
@@ -112,16 +91,21 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
     if (this.state !== 'listening') return rejectUpgrade(socket, 503, 'The WebSocket server is not accepting connections');
     socket.on('error', () => socket.destroy());
     this.pending.add(socket);
-    checkUpgrade(req, this.options, this.options.handshakeTimeout).then(decision => {
-      this.pending.delete(socket);
-      if (!decision.ok) {
-        const cause = decision.cause ? ` (${encodeError(decision.cause).message})` : '';
-        this.log(LoggerLevel.WARN, `Refused an upgrade from ${req.socket.remoteAddress ?? '-'}: ${decision.status} ${decision.message}${cause}`);
-        return rejectUpgrade(socket, decision.status, decision.message, decision.headers);
-      }
-      if (socket.destroyed || this.state !== 'listening') return socket.destroy();
-      this.wss.handleUpgrade(req, socket, head, ws => this.accept(ws, req, decision.auth));
-    });
+    checkUpgrade(req, this.options, this.options.handshakeTimeout)
+      .then(decision => {
+        this.pending.delete(socket);
+        if (!decision.ok) {
+          const cause = decision.cause ? ` (${encodeError(decision.cause).message})` : '';
+          this.log(LoggerLevel.WARN, `Refused an upgrade from ${req.socket.remoteAddress ?? '-'}: ${decision.status} ${decision.message}${cause}`);
+          return rejectUpgrade(socket, decision.status, decision.message, decision.headers);
+        }
+        if (socket.destroyed || this.state !== 'listening') return socket.destroy();
+        this.wss.handleUpgrade(req, socket, head, ws => this.accept(ws, req, decision.auth));
+      })
+      .catch(error => {
+        this.report(error, 'Upgrade failed');
+        socket.destroy();
+      });
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, auth: unknown): void {
@@ -179,18 +163,12 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
     await this.listening?.catch(() => undefined);
     this.state = 'closing';
     this.stopHeartbeat?.();
-    this.detach?.();
+    this.endpoint?.detach();
     for (const socket of this.pending) socket.destroy();
     const gone = [...this.clients].map(client => new Promise<void>(resolve => client.close$.subscribe({ complete: resolve })));
     for (const client of this.clients) client.close(code, reason, timeout);
     await Promise.all(gone);
-    if (this.httpServer && !this.options.server && this.httpServer.listening) {
-      const own = this.httpServer;
-      await new Promise<void>(resolve => {
-        own.close(() => resolve());
-        own.closeAllConnections();
-      });
-    }
+    await this.endpoint?.close();
     this.wss.close();
     this.state = 'closed';
     this.log(LoggerLevel.INFO, 'Closed');
@@ -208,11 +186,3 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
     this.logger({ tag: LoggerTag.WEBSOCKETS, type: 'WebSocketServer', message, level })();
   }
 }
-
-const listenError = (error: NodeJS.ErrnoException, port: number, host: string | undefined): WebSocketServerError =>
-  new WebSocketServerError(
-    error.code === 'EADDRINUSE'
-      ? `Cannot listen on ${host ?? '*'}:${port}: the address is already in use. Stop the other process, choose another port, or pass port: 0 for any free port`
-      : `Cannot listen on ${host ?? '*'}:${port}: ${error.message}`,
-    error,
-  );

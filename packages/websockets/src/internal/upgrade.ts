@@ -48,24 +48,26 @@ const withTimeout = (decision: Promise<UpgradeDecision>, timeout: number): Promi
   return Promise.race([decision, late]).finally(() => clearTimeout(timer));
 };
 
-/** Origin, then `verifyClient`, then `authenticate`; the first refusal wins. */
-export const checkUpgrade = (req: IncomingMessage, options: WebSocketServerOptions, timeout: number): Promise<UpgradeDecision> => {
-  const origin = req.headers.origin;
-  if (options.allowedOrigins && origin !== undefined && !originAllowed(options.allowedOrigins, origin)) {
-    return Promise.resolve(refuse(403, `Origin "${origin}" is not allowed to connect`));
-  }
-  if (!options.verifyClient && !options.authenticate) return Promise.resolve({ ok: true, auth: undefined });
-  const run = async (): Promise<UpgradeDecision> => {
-    if (options.verifyClient) {
-      const verified = await verify(options.verifyClient, req);
-      if (!verified.ok) return verified;
+/** Origin, then `verifyClient`, then `authenticate`; the first refusal wins. Never rejects. */
+export const checkUpgrade = async (req: IncomingMessage, options: WebSocketServerOptions, timeout: number): Promise<UpgradeDecision> => {
+  try {
+    const origin = req.headers.origin;
+    if (options.allowedOrigins && origin !== undefined && !originAllowed(options.allowedOrigins, origin)) {
+      return refuse(403, `Origin "${origin}" is not allowed to connect`);
     }
-    return options.authenticate ? authenticate(options.authenticate, req) : { ok: true, auth: undefined };
-  };
-  return withTimeout(
-    run().catch(error => refuse(500, 'Internal Server Error', undefined, error)),
-    timeout,
-  );
+    if (!options.verifyClient && !options.authenticate) return { ok: true, auth: undefined };
+    const run = async (): Promise<UpgradeDecision> => {
+      if (options.verifyClient) {
+        const verified = await verify(options.verifyClient, req);
+        if (!verified.ok) return verified;
+      }
+      return options.authenticate ? authenticate(options.authenticate, req) : { ok: true, auth: undefined };
+    };
+    return await withTimeout(run(), timeout);
+  } catch (error) {
+    // a hook that throws (not a refusal): the server's fault, not the client's
+    return refuse(500, 'Internal Server Error', undefined, error);
+  }
 };
 
 const headerSafe = (value: string): string => value.replace(/[\r\n]+/g, ' ');

@@ -49,7 +49,10 @@ export const attachUpgradeHandler = (server: Server, path: string | undefined, h
   }
   router.routes.set(path, handler);
   const { routes, listener } = router;
+  let attached = true;
   return () => {
+    if (!attached) return;
+    attached = false;
     routes.delete(path);
     if (routes.size === 0) {
       server.off('upgrade', listener);

@@ -124,7 +124,14 @@ export const webSocketListener = createListener<WebSocketListenerConfig, WebSock
     };
     const send = (event: unknown) => {
       if (!isEvent(event)) return log(LoggerLevel.WARN, `[${client.id}] an effect emitted something that is not an event: not sent`);
-      if (!wasDelivered(event)) client.sendEvent(event);
+      if (wasDelivered(event)) return;
+      try {
+        client.sendEvent(event);
+      } catch (error) {
+        // the transformer could not encode it (a cycle, a BigInt...): say so, keep the connection
+        log(LoggerLevel.ERROR, `[${client.id}] "${event.type}" could not be encoded: ${(error as Error)?.message}`);
+        if (!event.error) errors.next(Object.assign(new Error(`The server could not encode "${event.type}"`), { name: 'EncodeError' }));
+      }
     };
     const run = <T>(name: string, stream$: Observable<T>, next: (value: T) => void) =>
       connection.add(isolate(name, stream$, onEffectError).subscribe(next));
