@@ -1,4 +1,5 @@
-import { ConnectionStatus } from '@tributary/messaging';
+import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
+import { createTransportLayer } from '@tributary/redis';
 import type { TransportMessage } from '@tributary/messaging';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
@@ -231,6 +232,59 @@ describe('@tributary/redis streams mode (SPI)', () => {
     const length = await bed.admin.xlen(bed.key(channel));
     expect(length).toBeGreaterThanOrEqual(100);
     expect(length).toBeLessThan(300);
+  });
+
+  test('a slow handler keeps its entry: in-flight entries are renewed, so another consumer does not claim them', async () => {
+    const channel = bed.channel('slow');
+    const slow = await bed.connect({ channel, mode: 'streams', consumer: 'slow', claimIdleTime: 300 });
+    const held = bed.consume(slow);
+    await slow.emitMessage(channel, outgoing({ type: 'Long' }));
+    await waitFor(() => held.length === 1, 3_000, 'delivery');
+
+    const other = await bed.connect({ channel, mode: 'streams', consumer: 'other', claimIdleTime: 300 });
+    const stolen = bed.consume(other);
+    await sleep(1_200); // four times claimIdleTime
+    expect(stolen).toHaveLength(0);
+    await slow.ackMessage(held[0]);
+    expect(await pendingCount(bed, channel, channel)).toBe(0);
+  });
+
+  test('a consumer with nothing pending leaves its group on close; one with pending entries stays', async () => {
+    const channel = bed.channel('tidy');
+    const consumers = async () => ((await bed.admin.xinfo('CONSUMERS', bed.key(channel), channel)) as unknown[][]).map(info => String(info[1]));
+    const busy = await bed.connect({ channel, mode: 'streams', consumer: 'busy' });
+    const gotBusy = bed.consume(busy);
+    await busy.emitMessage(channel, outgoing({ type: 'Job', payload: 0 }));
+    await waitFor(() => gotBusy.length === 1, 3_000, 'delivery to busy');
+    const done = await bed.connect({ channel, mode: 'streams', consumer: 'done' });
+    const gotDone = bed.consume(done, m => void done.ackMessage(m));
+    await waitFor(() => gotDone.length === 0, 100);
+    await busy.close(); // stops with its entry pending
+    await done.emitMessage(channel, outgoing({ type: 'Job', payload: 1 }));
+    await waitFor(() => gotDone.length === 1, 3_000, 'delivery to done');
+    expect((await consumers()).sort()).toEqual(['busy', 'done']);
+    await done.close();
+    expect(await consumers()).toEqual(['busy']);
+  });
+
+  test('a stream and its group deleted under a running consumer (as after a Redis restart without persistence) are re-created', async () => {
+    const channel = bed.channel('amnesia');
+    const service = await bed.connect({ channel, mode: 'streams' });
+    const received = bed.consume(service, m => void service.ackMessage(m));
+    await service.emitMessage(channel, outgoing({ type: 'Before' }));
+    await waitFor(() => received.length === 1, 3_000, 'first');
+    await bed.admin.del(bed.key(channel));
+    await sleep(400);
+    await service.emitMessage(channel, outgoing({ type: 'After' }));
+    await waitFor(() => received.length === 2, 5_000, 'after the loss');
+    expect(decode(received[1]).type).toBe('After');
+  });
+
+  test('connect fails with BrokerUnavailableError after timeout when Redis does not answer', async () => {
+    const layer = createTransportLayer({ host: 'redis://127.0.0.1:1', channel: bed.channel('nowhere'), timeout: 300 });
+    const started = Date.now();
+    await expect(layer.connect({ isConsumer: true })).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   test('CLIENT KILL of every connection mid-stream: status$ reports it, the consumer recovers by itself, nothing is lost or handed over twice', async () => {

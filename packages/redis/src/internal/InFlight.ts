@@ -54,9 +54,15 @@ export class InFlight<Raw extends object> {
     for (const wake of waiters) wake();
   }
 
-  /** Waits for the settlement commands under way. */
-  async drain(): Promise<void> {
-    while (this.settling.size) await Promise.allSettled([...this.settling]);
+  /** Waits for the settlement commands under way, `ms` at most (Redis may be down: they then stay pending in Redis). */
+  async drain(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)));
+    const settled = (async () => {
+      while (this.settling.size) await Promise.allSettled([...this.settling]);
+    })();
+    await Promise.race([settled, deadline]);
+    clearTimeout(timer);
   }
 
   clear(): void {

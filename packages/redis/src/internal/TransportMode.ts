@@ -6,6 +6,9 @@ import type { ResolvedRedisOptions } from './resolveOptions';
 import type { StatusTracker } from './StatusTracker';
 import type { Subscriber } from './Subscriber';
 
+/** How long `close` waits for settlement commands under way, ms. */
+export const CLOSE_WAIT = 5_000;
+
 /** What a mode gets from its connection. */
 export interface ModeContext {
   readonly options: ResolvedRedisOptions;

@@ -1,4 +1,5 @@
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import { CLOSE_WAIT } from '../TransportMode';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { InFlight } from '../InFlight';
 import { toBytes, withReplyAddress } from '../envelope';
@@ -158,7 +159,7 @@ export class PubSubMode implements TransportMode {
     await this.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.inFlight.drain();
+    await this.inFlight.drain(Math.min(this.ctx.options.timeout, CLOSE_WAIT));
     this.inFlight.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EncodedError } from '@tributary/core';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import { CLOSE_WAIT } from '../TransportMode';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { InFlight } from '../InFlight';
 import { toBytes } from '../envelope';
@@ -9,6 +10,7 @@ import { EntryFields, StreamEntry, toEntryFields } from './entryFields';
 import { StreamGroups } from './StreamGroups';
 import { StreamReader } from './StreamReader';
 import { moveDueRetries, RETRY_FIELDS } from './retryScript';
+import { LeaseKeeper, retireConsumer } from './leases';
 
 /** `raw` of a streams delivery: which entry of which stream. */
 export interface StreamRaw {
@@ -17,6 +19,7 @@ export interface StreamRaw {
   readonly id: string;
   readonly fields: EntryFields;
   readonly attempt: number;
+  readonly deliveredAt: number;
 }
 
 /**
@@ -36,9 +39,12 @@ export class StreamsMode implements TransportMode {
   private deliver?: (message: TransportMessage) => void;
   private stopAnnouncements?: () => Promise<void>;
   private stopping: Promise<void> = Promise.resolve();
+  private readonly leases: LeaseKeeper;
+  private started = false;
 
   constructor(private readonly ctx: ModeContext) {
     this.groups = new StreamGroups(ctx.options);
+    this.leases = new LeaseKeeper(ctx.command, ctx.options, () => this.inFlight.values(), error => ctx.report(error));
   }
 
   async setup(isConsumer: boolean): Promise<void> {
@@ -47,6 +53,8 @@ export class StreamsMode implements TransportMode {
 
   async start(deliver: (message: TransportMessage) => void): Promise<void> {
     this.deliver = deliver;
+    this.started = true;
+    this.leases.start();
     const { batchSize, keys } = this.ctx.options;
     const reader = new StreamReader(this.ctx, this.groups, {
       handle: (entry, deliveries) => this.handle(entry, deliveries),
@@ -80,7 +88,7 @@ export class StreamsMode implements TransportMode {
       return;
     }
     const attempt = (entry.fields.attempt ?? 1) + deliveries - 1;
-    const raw: StreamRaw = { mode: 'streams', stream: entry.stream, id: entry.id, fields: entry.fields, attempt };
+    const raw: StreamRaw = { mode: 'streams', stream: entry.stream, id: entry.id, fields: entry.fields, attempt, deliveredAt: Date.now() };
     const message: TransportMessage = {
       data: entry.fields.data ?? Buffer.alloc(0),
       raw,
@@ -224,9 +232,11 @@ export class StreamsMode implements TransportMode {
     await this.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.inFlight.drain();
+    await this.inFlight.drain(Math.min(this.ctx.options.timeout, CLOSE_WAIT));
+    this.leases.stop();
     // unsettled entries stay pending: this consumer re-reads them on restart, others claim them
     this.inFlight.clear();
     this.busy.clear();
+    if (this.started && this.ctx.command.status === 'ready') await retireConsumer(this.ctx.command, this.ctx.options, this.groups.streams).catch(error => this.ctx.report(error));
   }
 }
