@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: every workload three ways (Tributary, the raw client, Marble.js 4.1.0),
+ * each system in its own child process, median of 3 runs with min/max. Prints the table
+ * and the targets, writes `benchmarks/results/latest.json` and `latest.md`.
+ *
+ * Options: `--only <text>` runs the workloads whose id contains it; `--runs <n>`;
+ * `--scale <x>` multiplies every operation count (quick looks: `--scale 0.1`);
+ * `--budget <s>` total time allowed (default 570 s; cells past it are "not measured").
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runCellProcess } from './harness/cell';
+import { environment, machine, probeEnvironment } from './harness/environment';
+import { buildRows, renderNotMeasured, renderTable } from './harness/report';
+import { checkTargets, renderTargets } from './harness/targets';
+import type { CellResult, SystemSpec, Workload } from './harness/types';
+import { WORKLOADS } from './workloads';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+const RUNS = Number(arg('runs') ?? 3);
+const SCALE = Number(arg('scale') ?? 1);
+const BUDGET_MS = Number(arg('budget') ?? 570) * 1000;
+const ONLY = arg('only');
+
+const log = (line: string) => process.stderr.write(line + '\n');
+
+const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): Promise<CellResult> => {
+  const system = { ...spec, n: Math.max(100, Math.round(spec.n * SCALE)) };
+  const base = { workload: workload.id, system: system.id, side: system.side, label: system.label, n: system.n };
+  const unavailable = system.unavailable?.();
+  if (unavailable) return { ...base, status: 'not-measured', reason: unavailable, samples: [], wallMs: 0 };
+  const started = performance.now();
+  const left = deadline - started;
+  if (left < 5000) return { ...base, status: 'not-measured', reason: 'the time budget of the run was spent', samples: [], wallMs: 0 };
+  let outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, left));
+  if (!outcome.ok && workload.retryOnce && deadline - performance.now() > 5000) {
+    log(`    ${workload.id} / ${system.id}: ${outcome.reason}; retrying once`);
+    outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, deadline - performance.now()));
+  }
+  const wallMs = performance.now() - started;
+  return outcome.ok
+    ? { ...base, status: 'ok', samples: outcome.samples, wallMs }
+    : { ...base, status: 'not-measured', reason: outcome.reason, samples: [], wallMs };
+};
+
+const main = async (): Promise<void> => {
+  const start = performance.now();
+  const deadline = start + BUDGET_MS;
+  await probeEnvironment();
+  const workloads = WORKLOADS.filter(w => !ONLY || w.id.includes(ONLY));
+  const cells: CellResult[] = [];
+  for (const workload of workloads) {
+    log(`▸ ${workload.title}`);
+    for (const system of workload.systems) {
+      const cell = await runCell(workload, system, deadline);
+      cells.push(cell);
+      const lost = cell.samples.reduce((sum, s) => sum + s.lost + s.failed, 0);
+      const figures = cell.samples.map(s => Object.entries(s.metrics).map(([k, v]) => `${k}=${v.toFixed(v < 10 ? 3 : 0)}`).join(' ')).join(' | ');
+      log(`    ${system.id.padEnd(13)} ${cell.status === 'ok' ? `${figures}${lost ? `  lost/failed=${lost}` : ''}` : `not measured: ${cell.reason}`}  (${(cell.wallMs / 1000).toFixed(1)} s)`);
+    }
+  }
+  const rows = buildRows(workloads, cells);
+  const checks = checkTargets(rows, cells);
+  const table = renderTable(rows);
+  const notMeasured = renderNotMeasured(cells);
+  const info = machine();
+  const totalS = (performance.now() - start) / 1000;
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const markdown = [
+    `Command: \`${command}\` — ${new Date().toISOString()} — ${totalS.toFixed(0)} s`,
+    `Machine: ${Object.entries(info).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    `Median of ${RUNS} runs (min–max) after one warm-up run. "vs raw" / "vs Marble" are speed ratios: throughput ratio, or the inverse latency ratio; above 1 Tributary is faster.`,
+    '',
+    table,
+    '',
+    ...(notMeasured.length ? ['Not measured:', ...notMeasured, ''] : []),
+    renderTargets(checks),
+  ].join('\n');
+  process.stdout.write(`\n${markdown}\n`);
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), markdown + '\n');
+  writeFileSync(
+    join(dir, 'latest.json'),
+    JSON.stringify({ date: new Date().toISOString(), command, machine: info, runs: RUNS, scale: SCALE, seconds: totalS, environment, rows, cells, targets: checks }, null, 2) + '\n',
+  );
+  log(`\nWrote benchmarks/results/latest.json and latest.md (${totalS.toFixed(0)} s).`);
+};
+
+main().catch(error => {
+  process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,158 @@
+import * as amqplib from 'amqplib';
+import { createMicroservice, MessagingClient, resolveRetryOptions, retryDelay, Transport } from '@tributary/messaging';
+import * as M from '@marblejs/core';
+import * as MM from '@marblejs/messaging';
+import { firstValueFrom } from 'rxjs';
+import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
+import { AMQP_URL, environment } from '../harness/environment';
+import type { SystemSpec } from '../harness/types';
+import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
+
+/** The reply address of RabbitMQ's direct reply-to. */
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/** Deletes the queues a cell declared (a fresh connection: the cell's own may be gone). */
+const deleteQueues = async (queues: readonly string[]): Promise<void> => {
+  const connection = await amqplib.connect(AMQP_URL);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+};
+
+/** Every queue a Tributary service on `queue` declares with default options. */
+const tributaryQueues = (queue: string): string[] => {
+  const retry = resolveRetryOptions(undefined);
+  const delays = new Set<number>();
+  for (let attempt = 1; attempt < retry.maxAttempts; attempt++) delays.add(retryDelay(retry, attempt));
+  return [queue, `${queue}.dead-letter`, ...[...delays].filter(d => d > 0).map(d => `${queue}.retry.${d}`)];
+};
+
+/** Tributary: `createMicroservice` on `Transport.AMQP` (default options) and a `MessagingClient`. */
+export const tributaryAmqp = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const options = { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT };
+  const microservice = await createMicroservice({ transport: Transport.AMQP, options, listener: tributaryListener(counter) });
+  const connection = await microservice();
+  const client = await MessagingClient({ transport: Transport.AMQP, options })(microservice.context);
+  return {
+    emit: { emit: event => client.emit(event), processed: counter },
+    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
+    close: async () => {
+      await client.close().catch(() => undefined);
+      await connection.close({ drainTimeout: 2000 }).catch(() => undefined);
+      await deleteQueues(tributaryQueues(tag));
+    },
+  };
+};
+
+/**
+ * Raw amqplib, doing the same job with the same guarantees: a durable queue, persistent
+ * messages, a confirm channel for emits, acknowledgements after processing (prefetch 32, as
+ * Tributary's default), JSON both ways, direct reply-to RPC, TCP_NODELAY. Client and service
+ * have a connection each, as Tributary's have.
+ */
+export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const service = await amqplib.connect(AMQP_URL, { noDelay: true });
+  const client = await amqplib.connect(AMQP_URL, { noDelay: true });
+  const serviceChannel = await service.createChannel();
+  await serviceChannel.assertQueue(tag, { durable: true });
+  await serviceChannel.prefetch(32);
+  await serviceChannel.consume(tag, message => {
+    if (!message) return;
+    const event = JSON.parse(message.content.toString());
+    if (event.type === 'OrderPlaced') counter.hit();
+    else if (event.type === 'Ping') {
+      const reply = Buffer.from(JSON.stringify({ type: 'Pong', payload: event.payload }));
+      serviceChannel.sendToQueue(message.properties.replyTo, reply, { correlationId: message.properties.correlationId, contentType: 'application/json' });
+    }
+    serviceChannel.ack(message);
+  });
+  const confirmChannel = await client.createConfirmChannel();
+  const rpcChannel = await client.createChannel();
+  const pending = new Map<string, (reply: BenchEvent) => void>();
+  await rpcChannel.consume(
+    DIRECT_REPLY_TO,
+    message => {
+      if (!message) return;
+      const id = message.properties.correlationId as string;
+      const resolve = pending.get(id);
+      pending.delete(id);
+      resolve?.(JSON.parse(message.content.toString()));
+    },
+    { noAck: true },
+  );
+  let next = 0;
+  return {
+    emit: {
+      emit: event =>
+        new Promise<void>((resolve, reject) => {
+          confirmChannel.sendToQueue(tag, Buffer.from(JSON.stringify(event)), { persistent: true, contentType: 'application/json' }, error =>
+            error ? reject(error) : resolve(),
+          );
+        }),
+      processed: counter,
+    },
+    send: {
+      send: event =>
+        new Promise(resolve => {
+          const correlationId = String(next++);
+          pending.set(correlationId, resolve);
+          rpcChannel.sendToQueue(tag, Buffer.from(JSON.stringify(event)), {
+            correlationId,
+            replyTo: DIRECT_REPLY_TO,
+            persistent: true,
+            contentType: 'application/json',
+          });
+        }),
+    },
+    close: async () => {
+      await client.close().catch(() => undefined);
+      await serviceChannel.deleteQueue(tag).catch(() => undefined);
+      await service.close().catch(() => undefined);
+    },
+  };
+};
+
+/** Marble.js 4.1.0 on `Transport.AMQP` (needs amqp-connection-manager). */
+export const marbleAmqp = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const options = { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, timeout: SEND_TIMEOUT };
+  const microservice = await MM.createMicroservice({
+    transport: MM.Transport.AMQP,
+    options,
+    listener: marbleListener(counter),
+    dependencies: [marbleQuietLogger],
+  });
+  const connection = await microservice();
+  const context = await M.contextFactory(marbleQuietLogger);
+  const client = await MM.MessagingClient({ transport: MM.Transport.AMQP, options })(context);
+  return {
+    emit: { emit: event => client.emit(event), processed: counter },
+    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
+    close: async () => {
+      await client.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      await deleteQueues([tag]);
+    },
+  };
+};
+
+const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp, raw: rawAmqp, marble: marbleAmqp };
+
+/** The AMQP systems, with how many operations each makes per run. */
+export const amqpSystems = (n: { tributary: number; raw: number; marble: number }): SystemSpec[] => [
+  { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
+  { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
+  { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq ?? environment.marbleAmqp },
+];
+
+/** Starts an AMQP system on fresh queues, runs `fn` on it, closes it and deletes its queues. */
+export const withAmqpSystem = <T>(systemId: string, tag: string, fn: (system: BenchSystem) => Promise<T>): Promise<T> => {
+  const start = AMQP_SYSTEMS[systemId];
+  if (!start) throw new Error(`unknown AMQP system "${systemId}"`);
+  return withSystem(() => start(tag), fn);
+};

@@ -1,0 +1,195 @@
+import Redis from 'ioredis';
+import { createMicroservice, MessagingClient, Transport } from '@tributary/messaging';
+import * as M from '@marblejs/core';
+import * as MM from '@marblejs/messaging';
+import { firstValueFrom } from 'rxjs';
+import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
+import { environment, REDIS_URL } from '../harness/environment';
+import type { SystemSpec } from '../harness/types';
+import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
+
+/** Deletes every key whose name starts with the cell's tag. */
+const deleteKeys = async (tag: string): Promise<void> => {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${tag}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+};
+
+/** Waits until the consumer group has no entry waiting for XACK (bounded). */
+const nothingPending = async (stream: string, group: string, timeoutMs = 10_000): Promise<void> => {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const [count] = (await redis.xpending(stream, group)) as [number];
+      if (Number(count) === 0) return;
+      await new Promise(resolve => setTimeout(resolve, 2));
+    }
+  } finally {
+    redis.disconnect();
+  }
+};
+
+/** Tributary on `Transport.REDIS` (`mode: 'pubsub'` or `'streams'`), default options otherwise. */
+export const tributaryRedis =
+  (mode: 'pubsub' | 'streams') =>
+  async (tag: string): Promise<BenchSystem> => {
+    const counter = new Counter();
+    const options = { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT };
+    const microservice = await createMicroservice({ transport: Transport.REDIS, options, listener: tributaryListener(counter) });
+    const connection = await microservice();
+    const client = await MessagingClient({ transport: Transport.REDIS, options })(microservice.context);
+    return {
+      emit: { emit: event => client.emit(event), processed: counter, settled: mode === 'streams' ? () => nothingPending(tag, tag) : undefined },
+      send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
+      close: async () => {
+        await client.close().catch(() => undefined);
+        await connection.close({ drainTimeout: 2000 }).catch(() => undefined);
+        await deleteKeys(tag);
+      },
+    };
+  };
+
+/**
+ * Raw ioredis pub/sub: JSON envelopes published to the service channel; RPC with a
+ * correlation id and a reply channel the client subscribed to before sending.
+ */
+export const rawRedisPubSub = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const replyChannel = `${tag}:reply`;
+  const [servicePub, serviceSub, clientPub, clientSub] = [0, 1, 2, 3].map(() => new Redis(REDIS_URL));
+  serviceSub.on('message', (_channel: string, text: string) => {
+    const event = JSON.parse(text);
+    if (event.type === 'OrderPlaced') counter.hit();
+    else if (event.type === 'Ping') {
+      servicePub.publish(event.metadata.replyTo, JSON.stringify({ type: 'Pong', payload: event.payload, metadata: { correlationId: event.metadata.correlationId } }));
+    }
+  });
+  await serviceSub.subscribe(tag);
+  const pending = new Map<string, (reply: BenchEvent) => void>();
+  clientSub.on('message', (_channel: string, text: string) => {
+    const reply = JSON.parse(text);
+    const id = reply.metadata.correlationId as string;
+    const resolve = pending.get(id);
+    pending.delete(id);
+    resolve?.(reply);
+  });
+  await clientSub.subscribe(replyChannel);
+  let next = 0;
+  return {
+    emit: { emit: event => clientPub.publish(tag, JSON.stringify(event)), processed: counter },
+    send: {
+      send: event =>
+        new Promise(resolve => {
+          const correlationId = String(next++);
+          pending.set(correlationId, resolve);
+          clientPub.publish(tag, JSON.stringify({ ...event, metadata: { correlationId, replyTo: replyChannel } }));
+        }),
+    },
+    close: async () => {
+      for (const redis of [servicePub, serviceSub, clientPub, clientSub]) redis.disconnect();
+    },
+  };
+};
+
+/**
+ * Raw ioredis streams, with Tributary's defaults: XADD with `MAXLEN ~ 100000`, one consumer
+ * group, XREADGROUP of up to 32 entries, XACK once processed (one XACK per batch read).
+ */
+export const rawRedisStreams = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const producer = new Redis(REDIS_URL);
+  const consumer = new Redis(REDIS_URL);
+  const group = tag;
+  await consumer.xgroup('CREATE', tag, group, '$', 'MKSTREAM');
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const result = (await consumer.xreadgroup('GROUP', group, 'c1', 'COUNT', 32, 'BLOCK', 200, 'STREAMS', tag, '>').catch(() => null)) as
+        | [string, [string, string[]][]][]
+        | null;
+      if (!result) continue;
+      const entries = result[0][1];
+      const ids = new Array<string>(entries.length);
+      for (let i = 0; i < entries.length; i++) {
+        const [id, fields] = entries[i];
+        const event = JSON.parse(fields[1]);
+        if (event.type === 'OrderPlaced') counter.hit();
+        ids[i] = id;
+      }
+      if (ids.length) await consumer.xack(tag, group, ...ids);
+    }
+  })();
+  return {
+    emit: { emit: event => producer.xadd(tag, 'MAXLEN', '~', 100_000, '*', 'event', JSON.stringify(event)), processed: counter, settled: () => nothingPending(tag, group) },
+    send: { send: () => Promise.reject(new Error('no RPC over raw streams')) },
+    close: async () => {
+      running = false;
+      consumer.disconnect();
+      await loop;
+      await producer.del(tag);
+      producer.disconnect();
+    },
+  };
+};
+
+/** Marble.js 4.1.0 on `Transport.REDIS` (pub/sub, the `redis` v3 client). */
+export const marbleRedis = async (tag: string): Promise<BenchSystem> => {
+  const counter = new Counter();
+  const options = { host: REDIS_URL, channel: tag, timeout: SEND_TIMEOUT };
+  const microservice = await MM.createMicroservice({
+    transport: MM.Transport.REDIS,
+    options,
+    listener: marbleListener(counter),
+    dependencies: [marbleQuietLogger],
+  });
+  const connection = await microservice();
+  const context = await M.contextFactory(marbleQuietLogger);
+  const client = await MM.MessagingClient({ transport: MM.Transport.REDIS, options })(context);
+  return {
+    emit: { emit: event => client.emit(event), processed: counter },
+    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
+    close: async () => {
+      await client.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+    },
+  };
+};
+
+const REDIS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
+  tributary: tributaryRedis('pubsub'),
+  'tributary-streams': tributaryRedis('streams'),
+  raw: rawRedisPubSub,
+  'raw-streams': rawRedisStreams,
+  marble: marbleRedis,
+};
+
+const tributaryReady = () => environment.redis ?? environment.tributaryRedis;
+
+/** The Redis pub/sub systems, with how many operations each makes per run. */
+export const redisSystems = (n: { tributary: number; raw: number; marble: number }): SystemSpec[] => [
+  { id: 'tributary', side: 'tributary', label: "Transport.REDIS, mode 'pubsub'", n: n.tributary, unavailable: tributaryReady },
+  { id: 'raw', side: 'raw', label: 'ioredis pub/sub', n: n.raw, unavailable: () => environment.redis },
+  { id: 'marble', side: 'marble', label: 'Marble.js Redis', n: n.marble, unavailable: () => environment.redis },
+];
+
+/** The Redis streams systems (Marble.js has no streams). */
+export const redisStreamsSystems = (n: { tributary: number; raw: number }): SystemSpec[] => [
+  { id: 'tributary-streams', side: 'tributary', label: "Transport.REDIS, mode 'streams'", n: n.tributary, unavailable: tributaryReady },
+  { id: 'raw-streams', side: 'raw', label: 'ioredis XADD/XREADGROUP/XACK', n: n.raw, unavailable: () => environment.redis },
+];
+
+/** Starts a Redis system on fresh channels/streams, runs `fn` on it, closes it and deletes its keys. */
+export const withRedisSystem = <T>(systemId: string, tag: string, fn: (system: BenchSystem) => Promise<T>): Promise<T> => {
+  const start = REDIS_SYSTEMS[systemId];
+  if (!start) throw new Error(`unknown Redis system "${systemId}"`);
+  return withSystem(() => start(tag), fn);
+};

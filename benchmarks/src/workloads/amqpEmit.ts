@@ -1,0 +1,22 @@
+import { emitWithWindow, repeat } from '../harness/drive';
+import type { Workload } from '../harness/types';
+import { amqpSystems, withAmqpSystem } from '../systems/amqp';
+
+/** AMQP: emit with publisher confirms, 1000 outstanding, counted at the (acking) consumer. */
+export const amqpEmit: Workload = {
+  id: 'amqp-emit',
+  group: 'amqp',
+  title: 'AMQP emit, confirmed, counted at the consumer',
+  metrics: [{ key: 'rate', label: 'AMQP emit, confirms, 1000 outstanding', unit: 'ops/s', better: 'higher' }],
+  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 2_000 }),
+  retryOnce: true,
+  timeoutMs: 90_000,
+  run: (systemId, { n, runs, tag }) =>
+    withAmqpSystem(systemId, tag, system =>
+      repeat(
+        runs,
+        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 15_000),
+        () => emitWithWindow(system.emit, n, 1000, 15_000),
+      ),
+    ),
+};

@@ -1,0 +1,22 @@
+import { repeat, sendConcurrently } from '../harness/drive';
+import type { Workload } from '../harness/types';
+import { amqpSystems, withAmqpSystem } from '../systems/amqp';
+
+/** AMQP: RPC with 100 calls in flight; throughput. */
+export const amqpSendConcurrent: Workload = {
+  id: 'amqp-send-100',
+  group: 'amqp',
+  title: 'AMQP send, 100 in flight',
+  metrics: [{ key: 'rate', label: 'AMQP send, 100 in flight', unit: 'ops/s', better: 'higher' }],
+  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 1_000 }),
+  retryOnce: true,
+  timeoutMs: 90_000,
+  run: (systemId, { n, runs, tag }) =>
+    withAmqpSystem(systemId, tag, system =>
+      repeat(
+        runs,
+        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
+        () => sendConcurrently(system.send, n, 100, 20_000),
+      ),
+    ),
+};

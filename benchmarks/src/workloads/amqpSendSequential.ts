@@ -1,0 +1,25 @@
+import { repeat, sendSequentially } from '../harness/drive';
+import type { Workload } from '../harness/types';
+import { amqpSystems, withAmqpSystem } from '../systems/amqp';
+
+/** AMQP: RPC one call at a time; latency percentiles. */
+export const amqpSendSequential: Workload = {
+  id: 'amqp-send-sequential',
+  group: 'amqp',
+  title: 'AMQP send, sequential',
+  metrics: [
+    { key: 'p50', label: 'AMQP send, sequential p50', unit: 'ms', better: 'lower' },
+    { key: 'p99', label: 'AMQP send, sequential p99', unit: 'ms', better: 'lower' },
+  ],
+  systems: amqpSystems({ tributary: 1_000, raw: 1_000, marble: 200 }),
+  retryOnce: true,
+  timeoutMs: 90_000,
+  run: (systemId, { n, runs, tag }) =>
+    withAmqpSystem(systemId, tag, system =>
+      repeat(
+        runs,
+        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
+        () => sendSequentially(system.send, n, 20_000),
+      ),
+    ),
+};

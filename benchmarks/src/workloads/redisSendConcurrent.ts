@@ -1,0 +1,21 @@
+import { repeat, sendConcurrently } from '../harness/drive';
+import type { Workload } from '../harness/types';
+import { redisSystems, withRedisSystem } from '../systems/redis';
+
+/** Redis pub/sub: RPC with 100 calls in flight; throughput. */
+export const redisSendConcurrent: Workload = {
+  id: 'redis-send-100',
+  group: 'redis',
+  title: 'Redis pub/sub send, 100 in flight',
+  metrics: [{ key: 'rate', label: 'Redis pub/sub send, 100 in flight', unit: 'ops/s', better: 'higher' }],
+  systems: redisSystems({ tributary: 20_000, raw: 20_000, marble: 2_000 }),
+  timeoutMs: 90_000,
+  run: (systemId, { n, runs, tag }) =>
+    withRedisSystem(systemId, tag, system =>
+      repeat(
+        runs,
+        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
+        () => sendConcurrently(system.send, n, 100, 20_000),
+      ),
+    ),
+};
