@@ -13,13 +13,6 @@ export const retryDelays = (options: ResolvedAmqpOptions): number[] => {
   return [...delays].filter(delay => delay > 0);
 };
 
-/** Every queue a service declares: main, dead-letter, retry queues. */
-export const serviceQueueNames = (options: ResolvedAmqpOptions): string[] => [
-  options.queue,
-  ...(options.deadLetter === false ? [] : [options.deadLetter]),
-  ...retryDelays(options).map(delay => retryQueueName(options.queue, delay)),
-];
-
 /** The main queue's declaration, the same one a Marble.js v4 client makes (no hidden arguments). */
 const mainQueueOptions = (options: ResolvedAmqpOptions): amqp.Options.AssertQueue => {
   const { arguments: args, ...rest } = options.queueOptions;
