@@ -4,10 +4,10 @@
  */
 import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
 import { ConnectionStatus, Transport } from '@tributary/messaging';
-import { AmqpUnroutableError, createAmqpStrategy, createTransportLayer } from '@tributary/amqp';
+import { AmqpTopologyError, AmqpUnroutableError, createAmqpStrategy, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription, firstValueFrom } from 'rxjs';
-import { AMQP_URL, Admin, eventually, uniqueQueue, wait } from './helpers/broker';
+import { AMQP_URL, Admin, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
 import { shareBroker } from './helpers/brokerLock';
 
 const body = (type: string, payload?: unknown): Buffer => Buffer.from(JSON.stringify({ type, payload }));
@@ -228,6 +228,41 @@ describe('AMQP connection (SPI)', () => {
     await eventually(() => received.length === 4);
     // the resent one comes back, flagged as a redelivery (attempt 2)
     expect(received.filter(m => m.attempt === 2)).toHaveLength(1);
+  });
+
+  it('declares quorum queues with queueType quorum; a mismatched declaration fails at once with AmqpTopologyError', async () => {
+    const queue = uniqueQueue('quorum');
+    const service = await connect({ queue, queueType: 'quorum' });
+    const received = consume(service);
+    await service.emitMessage(queue, { data: body('Q') });
+    await eventually(() => received.length === 1);
+    service.nackMessage(received[0], true);
+    // quorum queues count deliveries: the resent message is attempt 2
+    await eventually(() => received.length === 2);
+    expect(received[1].attempt).toBe(2);
+    service.ackMessage(received[1]);
+    const started = Date.now();
+    const error = await createTransportLayer({ host: AMQP_URL, queue, timeout: 5000 })
+      .connect({ isConsumer: false })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(AmqpTopologyError);
+    expect(error.message).toMatch(/inequivalent arg 'x-queue-type'.*same `queueOptions`\/`queueType`/s);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('with confirm: false, emit resolves once written and the message still arrives', async () => {
+    const queue = uniqueQueue('no-confirm');
+    const client = await connect({ queue, confirm: false }, false);
+    await expect(client.emitMessage(queue, { data: body('Fast') })).resolves.toBe(true);
+    await eventually(async () => (await admin.inspect(queue))?.messages === 1);
+  });
+
+  it('negotiates the heartbeat and names its connection for operators', async () => {
+    const queue = uniqueQueue('heartbeat');
+    await connect({ queue, heartbeat: 7 }, false);
+    const out = await rabbitmqctl('list_connections', 'client_properties', 'timeout', '--no-table-headers', '-q');
+    const line = out.split('\n').find(l => l.includes(`tributary client ${queue}`));
+    expect(line?.trim().split(/\s+/).pop()).toBe('7');
   });
 
   it('closes cleanly: status closed, close$ emits, pending calls fail, later calls are refused', async () => {
