@@ -265,6 +265,19 @@ describe('AMQP connection (SPI)', () => {
     expect(line?.trim().split(/\s+/).pop()).toBe('7');
   });
 
+  it('fails at once, saying how to fix it, on bad credentials or an unknown vhost', async () => {
+    const started = Date.now();
+    const credentials = await createTransportLayer({ host: AMQP_URL.replace(/:[^:@/]*@/, ':wrong@'), queue: uniqueQueue('auth'), timeout: 5000 })
+      .connect()
+      .catch(e => e);
+    expect(credentials.message).toMatch(/refused the user name or password/);
+    const vhost = await createTransportLayer({ host: `${AMQP_URL}/no-such-vhost`, queue: uniqueQueue('vhost'), timeout: 5000 })
+      .connect()
+      .catch(e => e);
+    expect(vhost.message).toMatch(/virtual host.*rabbitmqctl add_vhost/s);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('closes cleanly: status closed, close$ emits, pending calls fail, later calls are refused', async () => {
     const queue = uniqueQueue('close');
     const service = await connect({ queue });

@@ -1,5 +1,6 @@
 import * as amqp from 'amqplib';
 import { BehaviorSubject, Subject } from 'rxjs';
+import { CoreError } from '@tributary/core';
 import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay } from '@tributary/messaging';
 import { AmqpTopologyError } from '../errors';
 import { ReturnTracker } from './confirmPublish';
@@ -42,9 +43,22 @@ interface Waiter {
 const noop = (): void => undefined;
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
-/** Bad credentials, vhost or topology do not heal by reconnecting. */
-const isPermanent = (error: unknown): boolean =>
-  error instanceof AmqpTopologyError || /ACCESS[-_]REFUSED|NOT[-_]ALLOWED|Invalid URL|Expected amqp/i.test(String((error as Error)?.message));
+/** Bad credentials, vhost or topology do not heal by reconnecting: the error to report, or undefined (retry). */
+const permanentError = (error: unknown, host: string): Error | undefined => {
+  if (error instanceof AmqpTopologyError) return error;
+  const message = String((error as Error)?.message);
+  if (/ACCESS[-_]REFUSED/i.test(message)) {
+    return new CoreError(`The broker at ${host} refused the user name or password: fix the credentials in \`host\`.`, { context: 'amqp.connect', cause: error });
+  }
+  if (/NOT[-_]ALLOWED|Expected ConnectionOpenOk/i.test(message)) {
+    return new CoreError(
+      `The broker at ${host} refused to open the virtual host: it does not exist or the user has no permission on it. ` +
+        'Create it (rabbitmqctl add_vhost) and grant permissions (rabbitmqctl set_permissions), or fix the path of `host`.',
+      { context: 'amqp.connect', cause: error },
+    );
+  }
+  return undefined;
+};
 
 /** Closes a connection, or drops its socket if the broker does not answer in time. */
 const closeQuietly = async (connection: amqp.ChannelModel): Promise<void> => {
@@ -90,7 +104,8 @@ export class AmqpSession {
         return await this.open();
       } catch (error) {
         if (this.closed) throw new ConnectionClosedError(this.options.queue);
-        if (isPermanent(error)) throw error;
+        const permanent = permanentError(error, this.options.host);
+        if (permanent) throw permanent;
         const delay = reconnectDelay(attempt, this.options.reconnect);
         if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(this.options.host, this.options.timeout, error);
         await sleep(delay);
