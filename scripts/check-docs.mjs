@@ -6,12 +6,19 @@
 // What it does:
 // - Reads every docs/**/*.md (docs/api, the generated TypeDoc output, is skipped).
 // - Extracts each ```ts (or ```typescript) block into its own file under
-//   node_modules/.cache/tributary-docs/ (one ES module per block, `.mts`), so blocks never
-//   see each other's declarations and may use top-level `await`.
-// - Compiles them all with the repository's TypeScript: `module`/`moduleResolution` Node16,
-//   `strict`, Node and Jest globals. `@tributary/*` resolve through the workspace symlinks in
-//   node_modules to packages/*/dist, so build first (`npx tsc -b`). Unused locals and
-//   parameters are allowed: snippets often declare things only to show them.
+//   node_modules/.cache/tributary-docs/<page>/, one ES module per block (the folder has a
+//   package.json with "type": "module"), so blocks never see each other's declarations and
+//   may use top-level `await`.
+// - A block may name its file: ```ts file=src/greeter.ts. Blocks of the same page can then
+//   import it as users would (`import { listener } from './greeter.js'`), which lets a guide
+//   build a small app over several blocks. Other blocks are named after their line.
+// - Compiles them all, with docs/**/*.ts (tests that run the guides' claims under jest), using
+//   the repository's TypeScript: `module`/`moduleResolution` Node16, `strict`, Node and Jest
+//   globals. `@tributary/*` resolve through the workspace symlinks in node_modules to
+//   packages/*/dist, so build first (`npx tsc -b`). Unused locals and parameters are allowed:
+//   snippets often declare things only to show them.
+// - Then runs, with jest, the blocks whose file name ends with `.test.ts` (```ts
+//   file=test/greeter.test.ts): the tests the guides show must pass. `--no-run` skips this.
 // - A block opts out with ```ts nocheck. Use it only for deliberately partial code (a
 //   fragment that cannot stand alone); everything else must compile.
 // - Checks that every relative link in the guides points to an existing file and, for links
@@ -20,6 +27,7 @@
 // Errors are reported as `docs/<page>.md:<line>:<column>` of the Markdown source, and the
 // script exits with status 1.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -33,12 +41,12 @@ const ts = require('typescript');
 
 const rel = file => relative(root, file).split(sep).join('/');
 
-/** Every Markdown file under docs/, except the generated API reference. */
-const markdownFiles = dir =>
+/** Every file under docs/ ending with `extension`, except the generated API reference. */
+const docsFiles = (extension, dir = docsDir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return path === join(docsDir, 'api') ? [] : markdownFiles(path);
-    return entry.name.endsWith('.md') ? [path] : [];
+    if (entry.isDirectory()) return path === join(docsDir, 'api') ? [] : docsFiles(extension, path);
+    return entry.name.endsWith(extension) ? [path] : [];
   });
 
 /**
@@ -94,7 +102,7 @@ const report = (file, line, column, message) => problems.push(`${rel(file)}:${li
 
 // --- links -------------------------------------------------------------------------------
 
-const files = markdownFiles(docsDir).sort();
+const files = docsFiles('.md').sort();
 const texts = new Map(files.map(file => [file, readFileSync(file, 'utf8')]));
 const anchorCache = new Map();
 const anchorsIn = file => {
@@ -136,23 +144,36 @@ if (!existsSync(join(root, 'packages', 'core', 'dist', 'index.d.ts'))) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
+writeFileSync(join(outDir, 'package.json'), '{ "type": "module", "private": true }\n');
+
 /** Block file → where it came from. */
 const origins = new Map();
 let skipped = 0;
 for (const [file, text] of texts) {
+  const pageDir = join(outDir, rel(file).replace(/\.md$/, '').replace(/[^\w]+/g, '_'));
   for (const block of codeBlocks(text)) {
     if (block.lang !== 'ts' && block.lang !== 'typescript') continue;
     if (/\bnocheck\b/.test(block.info)) {
       skipped++;
       continue;
     }
-    const name = `${rel(file).replace(/\.md$/, '').replace(/[^\w]+/g, '_')}_L${block.line}.mts`;
-    const blockFile = join(outDir, name);
+    const named = /(?:^|\s)file=(\S+\.ts)\b/.exec(block.info)?.[1];
+    const blockFile = resolve(pageDir, named ?? `L${block.line}.ts`);
+    if (!blockFile.startsWith(pageDir + sep)) {
+      report(file, block.line, 1, `file=${named} must stay inside the page's folder`);
+      continue;
+    }
+    if (origins.has(blockFile)) {
+      report(file, block.line, 1, `file=${named} is already the name of the block at line ${origins.get(blockFile).line}`);
+      continue;
+    }
+    mkdirSync(dirname(blockFile), { recursive: true });
     // line N of the block file is line `block.line + N` of the Markdown file
     writeFileSync(blockFile, block.code + '\n');
-    origins.set(resolve(blockFile), { file, line: block.line, indent: block.indent });
+    origins.set(blockFile, { file, line: block.line, indent: block.indent });
   }
 }
+const sources = docsFiles('.ts').filter(file => !file.endsWith('.d.ts'));
 
 const options = {
   target: ts.ScriptTarget.ES2022,
@@ -169,7 +190,7 @@ const options = {
   typeRoots: [join(root, 'node_modules', '@types')],
 };
 
-const program = ts.createProgram([...origins.keys()], options);
+const program = ts.createProgram([...origins.keys(), ...sources], options);
 const diagnostics = ts.getPreEmitDiagnostics(program);
 for (const diagnostic of diagnostics) {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n      ');
@@ -191,6 +212,38 @@ if (problems.length > 0) {
   console.error(`\ncheck-docs: ${problems.length} problem(s) in ${files.length} pages. Block files are in ${rel(outDir)}/.`);
   process.exit(1);
 }
+
+// --- the guides' tests ---------------------------------------------------------------------
+
+const tests = [...origins.entries()].filter(([blockFile]) => blockFile.endsWith('.test.ts'));
+if (tests.length > 0 && !process.argv.includes('--no-run')) {
+  // jest with the repository's transform; `./x.js` imports map to `./x.ts` as under tsc
+  const config = {
+    rootDir: outDir,
+    testMatch: ['<rootDir>/**/*.test.ts'],
+    testPathIgnorePatterns: [],
+    haste: { retainAllFiles: true }, // the blocks live under node_modules/.cache
+    transformIgnorePatterns: ['/node_modules/(?!\\.cache/tributary-docs/)'],
+    transform: {
+      '^.+\\.ts$': [require.resolve('@swc/jest'), { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    },
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    testEnvironment: 'node',
+  };
+  writeFileSync(join(outDir, 'jest.config.json'), JSON.stringify(config, null, 2));
+  const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--config', join(outDir, 'jest.config.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (jest.status !== 0) {
+    console.error('\ncheck-docs: a test shown in the guides fails. Its block:');
+    for (const [blockFile, origin] of tests) console.error(`  ${rel(blockFile)} ← ${rel(origin.file)}:${origin.line}`);
+    process.exit(1);
+  }
+}
+
 console.log(
-  `check-docs: ${origins.size} TypeScript blocks compile${skipped ? ` (${skipped} marked nocheck)` : ''}, links resolve, in ${files.length} pages.`,
+  `check-docs: ${origins.size} TypeScript blocks${sources.length ? ` and ${sources.length} docs/**/*.ts files` : ''} compile` +
+    `${skipped ? ` (${skipped} blocks marked nocheck)` : ''}` +
+    `${tests.length && !process.argv.includes('--no-run') ? `; the ${tests.length} test blocks pass` : ''}; links resolve; ${files.length} pages.`,
 );
