@@ -32,13 +32,26 @@ const exclusiveHolder = (): number | undefined => {
     if (pid && alive(pid)) return pid;
     fs.rmSync(EXCLUSIVE, { recursive: true, force: true });
   } catch {
-    // no holder, or it is being written: mkdir decides
+    // no holder, or its pid is being written; a pid file missing for long was never written
+    try {
+      if (Date.now() - fs.statSync(EXCLUSIVE).mtimeMs > 5000) fs.rmSync(EXCLUSIVE, { recursive: true, force: true });
+    } catch {
+      // no holder
+    }
   }
   return undefined;
 };
 
+const entries = (): string[] => {
+  try {
+    return fs.readdirSync(DIR);
+  } catch {
+    return []; // the temp dir was cleaned: nobody holds the lock
+  }
+};
+
 const sharedHolders = (): string[] =>
-  fs.readdirSync(DIR).filter(name => {
+  entries().filter(name => {
     if (!name.startsWith('shared-')) return false;
     const pid = Number(name.split('-')[1]);
     if (pid === process.pid) return false;
@@ -60,6 +73,7 @@ export const shareBroker = async (timeout = 150_000): Promise<() => void> => {
   fs.mkdirSync(DIR, { recursive: true });
   await until(() => exclusiveHolder() === undefined || exclusiveHolder() === process.pid, timeout, 'waited for a broker outage test');
   const file = path.join(DIR, `shared-${process.pid}-${randomUUID()}`);
+  fs.mkdirSync(DIR, { recursive: true });
   fs.writeFileSync(file, '');
   return () => fs.rmSync(file, { force: true });
 };
@@ -71,11 +85,12 @@ export const ownBroker = async (timeout = 150_000): Promise<() => void> => {
     () => {
       if (exclusiveHolder() !== undefined) return false;
       try {
+        fs.mkdirSync(DIR, { recursive: true });
         fs.mkdirSync(EXCLUSIVE);
+        fs.writeFileSync(path.join(EXCLUSIVE, 'pid'), String(process.pid));
       } catch {
         return false;
       }
-      fs.writeFileSync(path.join(EXCLUSIVE, 'pid'), String(process.pid));
       return true;
     },
     timeout,
