@@ -124,7 +124,8 @@ export class ManagedConnection<T extends Transport = Transport> implements Micro
   /** All work for a delivery has ended: settle it (or, in manual mode, wait for ackEvent). */
   idle(delivery: Delivery): void {
     const { event } = delivery;
-    const replyTo = event.metadata?.replyTo;
+    // an error event is an answer, never a request: answering it could bounce forever
+    const replyTo = event.error === undefined ? event.metadata?.replyTo : undefined;
     if (!delivery.isMatched) {
       const error = new UnhandledEventError(event.type, this.getChannel());
       if (replyTo) {

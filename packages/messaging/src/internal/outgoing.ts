@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { EncodedError, Event, EventError } from '@tributary/core';
+import { EncodedError, Event, EventError, getDeliveryTracker } from '@tributary/core';
+import { Delivery } from './Delivery';
 import { RemoteError } from '../errors/errors';
 import { wireMetadata } from './codec';
 
 /** A copy of an event about to be sent, with `id`, `timestamp` and `correlationId` filled. */
 export const outgoingEvent = (event: Event): Event => {
   const metadata = wireMetadata(event.metadata) ?? {};
+  // metadata taken from a received event: this is a new event, caused by that one
+  const cause = getDeliveryTracker(event);
+  if (cause instanceof Delivery) {
+    metadata.causationId = cause.event.metadata?.id;
+    metadata.id = undefined;
+    metadata.timestamp = undefined;
+  }
   const id = metadata.id ?? randomUUID();
   metadata.id = id;
   metadata.timestamp ??= Date.now();

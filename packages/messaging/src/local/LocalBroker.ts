@@ -42,7 +42,8 @@ interface LocalQueue {
  */
 export class LocalBroker {
   private readonly queues = new Map<string, LocalQueue>();
-  private readonly subscriptions = new Map<string, readonly string[]>();
+  /** Per service channel, the pattern lists of its running instances. */
+  private readonly subscriptions = new Map<string, Array<readonly string[]>>();
   private readonly replyAddresses = new Map<string, Handler>();
   private readonly deadLetters: LocalDeadLetter[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -106,19 +107,23 @@ export class LocalBroker {
     };
   }
 
-  /** Subscribes a service channel to event types or patterns for `publish`. */
+  /** Subscribes a service channel to event types or patterns for `publish` (one list per instance). */
   subscribe(channel: string, patterns: readonly string[]): () => void {
-    this.subscriptions.set(channel, patterns);
+    const lists = this.subscriptions.get(channel) ?? [];
+    lists.push(patterns);
+    this.subscriptions.set(channel, lists);
     return () => {
-      if (this.subscriptions.get(channel) === patterns) this.subscriptions.delete(channel);
+      const i = lists.indexOf(patterns);
+      if (i >= 0) lists.splice(i, 1);
+      if (lists.length === 0 && this.subscriptions.get(channel) === lists) this.subscriptions.delete(channel);
     };
   }
 
   /** Fans a message out: one copy to each subscribed service channel. Returns how many. */
   publish(topic: string, message: TransportMessage): number {
     let copies = 0;
-    for (const [channel, patterns] of this.subscriptions) {
-      if (patterns.some(pattern => matchTopic(pattern, topic))) {
+    for (const [channel, lists] of this.subscriptions) {
+      if (lists.some(patterns => patterns.some(pattern => matchTopic(pattern, topic)))) {
         this.enqueue(channel, { ...message });
         copies++;
       }
