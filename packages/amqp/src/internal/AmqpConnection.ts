@@ -12,6 +12,7 @@ import { ackDelivery, claimDelivery, nackDelivery } from './deliveries';
 import type { Delivery } from './deliveries';
 import { HEADER, toPublishArgs } from './properties';
 import { ReplyChannel } from './ReplyChannel';
+import { Watchdog } from './Watchdog';
 import type { ResolvedAmqpOptions } from './resolveOptions';
 import { declareClientTopology, declareRetryQueue, declareServiceTopology, retryQueueName } from './topology';
 
@@ -41,6 +42,9 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
   private readonly replies: ReplyChannel;
   private readonly persistent: boolean;
   private closing?: Promise<void>;
+  /** Deadlines of publishes waiting for their confirm (one timer for all). */
+  private readonly watchdog: Watchdog;
+  private readonly expired = (): Error => new BrokerUnavailableError(this.options.host, this.options.timeout);
   /** Retries and dead letters under way: close() lets them finish (publish, then ack). */
   private readonly moving = new Set<Promise<void>>();
 
@@ -58,6 +62,7 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
     this.consumers = new Consumers(session, options, this.error$);
     this.replies = new ReplyChannel(session, options);
     this.persistent = options.queueOptions.durable !== false;
+    this.watchdog = new Watchdog(Math.max(10, Math.min(250, options.timeout / 10)));
     this.config = {
       channel: options.queue,
       timeout: options.timeout,
@@ -152,6 +157,7 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
     this.replies.close();
     await Promise.allSettled([...this.moving]);
     await this.session.close();
+    this.watchdog.stop();
     this.close$.next();
     this.close$.complete();
     this.error$.complete();
@@ -194,32 +200,20 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
    */
   private async publish(target: PublishTarget, message: TransportMessage, headers?: Record<string, unknown>): Promise<PublishOutcome> {
     const { content, options } = toPublishArgs(message, target.persistent, headers);
-    const publishOptions = { ...options, mandatory: target.mandatory };
-    const deadline = Date.now() + this.options.timeout;
+    options.mandatory = target.mandatory;
+    const within = { watchdog: this.watchdog, deadline: Date.now() + this.options.timeout, expired: this.expired };
     for (;;) {
-      const live = target.generation === undefined ? await this.session.ready(deadline) : this.session.current;
+      // the hot path: connected, no waiting
+      const live = this.session.current ?? (target.generation === undefined ? await this.session.ready(within.deadline) : undefined);
       if (!live || (target.generation !== undefined && live.generation !== target.generation)) {
         throw new Error('channel closed: the connection was lost before the message could be moved');
       }
-      const confirmed = confirmPublish(live.publish.ch, live.returns, target.exchange, target.routingKey, content, publishOptions, this.options.confirm);
       try {
-        return await this.beforeDeadline(confirmed, deadline);
+        return await confirmPublish(live.publish.ch, live.returns, target.exchange, target.routingKey, content, options, this.options.confirm, within);
       } catch (error) {
-        const retry = target.generation === undefined && isChannelGone(error) && Date.now() < deadline;
+        const retry = target.generation === undefined && isChannelGone(error) && Date.now() < within.deadline;
         if (!retry) throw error;
       }
-    }
-  }
-
-  private async beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BrokerUnavailableError(this.options.host, this.options.timeout)), Math.max(0, deadline - Date.now()));
-    });
-    try {
-      return await Promise.race([promise, expired]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

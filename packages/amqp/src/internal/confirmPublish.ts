@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
+import type { Watchdog } from './Watchdog';
 
 /** `routed`: at least one queue took it; `returned`: no queue did (mandatory publish). */
 export type PublishOutcome = 'routed' | 'returned';
@@ -28,10 +29,17 @@ export class ReturnTracker {
   }
 }
 
+/** Where a publish waits for its confirm: a watchdog rejects it with `expired()` at `deadline`. */
+export interface ConfirmDeadline {
+  watchdog: Watchdog;
+  deadline: number;
+  expired: () => Error;
+}
+
 /**
  * Publishes on a confirm channel and resolves once the broker acknowledged it; rejects on a
- * broker nack or when the channel closes first (`error.message` is then 'channel closed').
- * With `waitConfirm: false` it resolves as soon as the frames are written.
+ * broker nack, when the channel closes first (`error.message` is then 'channel closed'), or
+ * at the deadline. With `waitConfirm: false` it resolves as soon as the frames are written.
  */
 export const confirmPublish = (
   channel: amqp.ConfirmChannel,
@@ -41,18 +49,19 @@ export const confirmPublish = (
   content: Buffer,
   options: amqp.Options.Publish,
   waitConfirm = true,
+  within?: ConfirmDeadline,
 ): Promise<PublishOutcome> =>
   new Promise<PublishOutcome>((resolve, reject) => {
-    const publishOptions = options.mandatory && options.messageId === undefined ? { ...options, messageId: randomUUID() } : options;
-    const id = publishOptions.messageId;
+    if (options.mandatory && options.messageId === undefined) options.messageId = randomUUID();
+    const id = options.messageId;
+    const watched = waitConfirm && within ? { deadline: within.deadline, expire: () => reject(within.expired()) } : undefined;
     try {
-      channel.publish(exchange, routingKey, content, publishOptions, error => {
-        if (!waitConfirm) {
-          if (id !== undefined && options.mandatory) returns.take(id);
-          return;
-        }
+      channel.publish(exchange, routingKey, content, options, error => {
+        if (watched) within!.watchdog.unwatch(watched);
+        const returned = options.mandatory === true && id !== undefined && returns.take(id);
+        if (!waitConfirm) return;
         if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(options.mandatory && id !== undefined && returns.take(id) ? 'returned' : 'routed');
+        else resolve(returned ? 'returned' : 'routed');
       });
     } catch (error) {
       // the channel is already closed: amqplib throws synchronously
@@ -60,6 +69,7 @@ export const confirmPublish = (
       return;
     }
     if (!waitConfirm) resolve('routed');
+    else if (watched) within!.watchdog.watch(watched);
   });
 
 /** Whether a publish failed because its channel or connection went away (worth a retry after reconnecting). */
