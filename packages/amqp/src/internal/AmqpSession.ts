@@ -1,30 +1,10 @@
 import * as amqp from 'amqplib';
 import { BehaviorSubject, Subject } from 'rxjs';
-import { CoreError } from '@tributary/core';
 import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay } from '@tributary/messaging';
-import { AmqpTopologyError } from '../errors';
 import { ReturnTracker } from './confirmPublish';
+import { closeQuietly, permanentError } from './connectionFailures';
+import type { Live, LiveChannel } from './live';
 import type { ResolvedAmqpOptions } from './resolveOptions';
-
-/** A channel of one connection; `open` turns false when it closes, for good. */
-export interface LiveChannel<C extends amqp.Channel = amqp.Channel> {
-  readonly ch: C;
-  readonly live: Live;
-  open: boolean;
-}
-
-/** One broker connection and its publish channel; a reconnection makes a new one. */
-export interface Live {
-  readonly generation: number;
-  readonly connection: amqp.ChannelModel;
-  alive: boolean;
-  publish: LiveChannel<amqp.ConfirmChannel>;
-  returns: ReturnTracker;
-  /** Retry queues declared on this connection (by delay). */
-  readonly retryQueues: Set<number>;
-  /** Every channel opened on it, closed one by one on close (so that their last acks go out first). */
-  readonly channels: Set<LiveChannel>;
-}
 
 /** What the owner of the session does on every (re)connection. */
 export interface SessionHooks {
@@ -40,34 +20,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+
 const noop = (): void => undefined;
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
-
-/** Bad credentials, vhost or topology do not heal by reconnecting: the error to report, or undefined (retry). */
-const permanentError = (error: unknown, host: string): Error | undefined => {
-  if (error instanceof AmqpTopologyError) return error;
-  const message = String((error as Error)?.message);
-  if (/ACCESS[-_]REFUSED/i.test(message)) {
-    return new CoreError(`The broker at ${host} refused the user name or password: fix the credentials in \`host\`.`, { context: 'amqp.connect', cause: error });
-  }
-  if (/NOT[-_]ALLOWED|Expected ConnectionOpenOk/i.test(message)) {
-    return new CoreError(
-      `The broker at ${host} refused to open the virtual host: it does not exist or the user has no permission on it. ` +
-        'Create it (rabbitmqctl add_vhost) and grant permissions (rabbitmqctl set_permissions), or fix the path of `host`.',
-      { context: 'amqp.connect', cause: error },
-    );
-  }
-  return undefined;
-};
-
-/** Closes a connection, or drops its socket if the broker does not answer in time. */
-const closeQuietly = async (connection: amqp.ChannelModel): Promise<void> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), 2000)));
-  const result = await Promise.race([connection.close().catch(noop), timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') (connection.connection as any)?.stream?.destroy?.();
-};
 
 /**
  * Owns the broker connection: connects, reconnects with capped exponential backoff and

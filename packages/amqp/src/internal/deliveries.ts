@@ -1,6 +1,6 @@
 import type * as amqp from 'amqplib';
 import type { TransportMessage } from '@tributary/messaging';
-import type { LiveChannel } from './AmqpSession';
+import type { LiveChannel } from './live';
 
 /** A message delivered to a consumer: the channel that must settle it, and whether it was. */
 export interface Delivery {
