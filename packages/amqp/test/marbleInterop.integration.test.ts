@@ -11,7 +11,7 @@ import * as Marble from '@marblejs/messaging';
 import { act, EventError, matchEvent } from '@tributary/core';
 import type { MsgEffect } from '@tributary/messaging';
 import { reply } from '@tributary/messaging';
-import { firstValueFrom, map, of } from 'rxjs';
+import { EMPTY, firstValueFrom, map, of } from 'rxjs';
 import { AMQP_URL, Admin, eventually, uniqueQueue } from './helpers/broker';
 import { shareBroker } from './helpers/brokerLock';
 import { Services } from './helpers/services';
@@ -103,7 +103,7 @@ describe('interoperability with Marble.js 4.1.0 over AMQP', () => {
         MarbleCore.matchEvent('LOG'),
         MarbleCore.act((e: MarbleCore.Event) => {
           emitted.push(e.payload);
-          return of({ type: 'LOGGED' }).pipe(map(() => undefined as never));
+          return EMPTY;
         }),
       );
     const microservice = await Marble.createMicroservice({

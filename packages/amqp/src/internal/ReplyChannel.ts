@@ -5,14 +5,12 @@ import type { TransportMessage } from '@tributary/messaging';
 import { AmqpConnectionLostError, AmqpUnroutableError } from '../errors';
 import type { AmqpSession } from './AmqpSession';
 import type { Live, LiveChannel } from './live';
-import { confirmPublish, isChannelGone, ReturnTracker } from './confirmPublish';
+import { isChannelGone } from './confirmPublish';
 import { fromDelivery, toPublishArgs } from './properties';
 import type { ResolvedAmqpOptions } from './resolveOptions';
 
 /** RabbitMQ's direct reply-to pseudo-queue: replies come back on the channel that sent the request. */
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
-
-type ReplyLiveChannel = LiveChannel<amqp.ConfirmChannel> & { returns: ReturnTracker };
 
 /**
  * Request/reply over direct reply-to: one long-lived channel per connection consumes
@@ -22,8 +20,8 @@ type ReplyLiveChannel = LiveChannel<amqp.ConfirmChannel> & { returns: ReturnTrac
 export class ReplyChannel {
   readonly pending: PendingReplies;
   /** Calls waiting for a reply, and the channel their request went out on (once it did). */
-  private readonly waiting = new Map<string, ReplyLiveChannel | undefined>();
-  private readonly channels = new WeakMap<Live, Promise<ReplyLiveChannel>>();
+  private readonly waiting = new Map<string, LiveChannel | undefined>();
+  private readonly channels = new WeakMap<Live, Promise<LiveChannel>>();
 
   constructor(
     private readonly session: AmqpSession,
@@ -59,14 +57,15 @@ export class ReplyChannel {
       if (!this.waiting.has(id)) return; // timed out while waiting for the broker
       this.waiting.set(id, channel);
       const { content, options } = toPublishArgs(message, false);
-      const outcome = await confirmPublish(channel.ch, channel.returns, '', target, content, { ...options, mandatory: true });
-      if (outcome === 'returned') this.pending.reject(id, new AmqpUnroutableError(target));
+      options.mandatory = true;
+      // no publisher confirm: the reply confirms; an unroutable request comes back as basic.return
+      channel.ch.publish('', target, content, options);
     } catch (error) {
       this.pending.reject(id, isChannelGone(error) ? new AmqpConnectionLostError(this.options.queue, error) : (error as Error));
     }
   }
 
-  private channel(live: Live): Promise<ReplyLiveChannel> {
+  private channel(live: Live): Promise<LiveChannel> {
     let channel = this.channels.get(live);
     if (!channel) {
       channel = this.open(live);
@@ -76,11 +75,14 @@ export class ReplyChannel {
     return channel;
   }
 
-  private async open(live: Live): Promise<ReplyLiveChannel> {
-    const opened = await this.session.openChannel<amqp.ConfirmChannel>(live, true);
-    const channel: ReplyLiveChannel = Object.assign(opened, { returns: new ReturnTracker(opened.ch) });
-    opened.ch.on('close', () => this.lost(channel));
-    await opened.ch.consume(
+  private async open(live: Live): Promise<LiveChannel> {
+    const channel = await this.session.openChannel<amqp.Channel>(live, false);
+    channel.ch.on('close', () => this.lost(channel));
+    channel.ch.on('return', (msg: amqp.Message) => {
+      const id = msg.properties.correlationId as string | undefined;
+      if (id !== undefined && this.waiting.get(id) === channel) this.pending.reject(id, new AmqpUnroutableError(msg.fields.routingKey));
+    });
+    await channel.ch.consume(
       DIRECT_REPLY_TO,
       msg => {
         if (msg) this.pending.resolve(msg.properties.correlationId, fromDelivery(msg));
@@ -92,7 +94,7 @@ export class ReplyChannel {
   }
 
   /** Replies to requests sent on a closed channel can no longer arrive. */
-  private lost(channel: ReplyLiveChannel): void {
+  private lost(channel: LiveChannel): void {
     for (const [id, sentOn] of this.waiting) {
       if (sentOn === channel) this.pending.reject(id, new AmqpConnectionLostError(this.options.queue));
     }

@@ -60,6 +60,7 @@ class ChannelWrapper extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    await this.channel?.waitForConfirms().catch(() => undefined);
     await this.channel?.close().catch(() => undefined);
   }
 }
