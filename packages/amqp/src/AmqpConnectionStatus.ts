@@ -31,6 +31,12 @@ export const AmqpConnectionStatus = {
 
 /**
  * One of the {@link AmqpConnectionStatus} values (the same strings as `ConnectionStatus`).
+ *
+ * @example
+ * ```ts
+ * import { AmqpConnectionStatus } from '@tributary/amqp';
+ * const isUp = (status: AmqpConnectionStatus): boolean => status === AmqpConnectionStatus.CONNECTED;
+ * ```
  * @since 0.1.0
  * @category amqp
  */

@@ -3,7 +3,14 @@ import { resolveAmqpOptions } from './internal/resolveOptions';
 import { retryDelays, retryQueueName } from './internal/topology';
 
 /**
- * What a service with these options declares on the broker.
+ * What a service with these options declares on the broker (see {@link amqpTopology}).
+ *
+ * @example
+ * ```ts
+ * import { AmqpTopology, amqpTopology } from '@tributary/amqp';
+ * const topology: AmqpTopology = amqpTopology({ host: 'amqp://127.0.0.1', queue: 'orders' });
+ * const queues = [topology.queue, topology.deadLetter, ...topology.retryQueues].filter(Boolean);
+ * ```
  * @since 0.1.0
  * @category amqp
  */
