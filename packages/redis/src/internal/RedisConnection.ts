@@ -6,10 +6,11 @@ import { Transport } from '@tributary/messaging';
 import type { ConnectionStatus, DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging';
 import type { RedisStrategyOptions } from '../RedisStrategyOptions';
 import type { ResolvedRedisOptions } from './resolveOptions';
-import { ClientRole, createClient, quitClient, whenReady, withinTimeout } from './clients';
+import { ClientRole, createClient, orUnavailable, quitClient, settleWithin, whenReady, withinTimeout } from './clients';
 import { StatusTracker } from './StatusTracker';
 import { Subscriber } from './Subscriber';
 import { ReplyChannel } from './ReplyChannel';
+import { CLOSE_WAIT } from './TransportMode';
 import type { ModeContext, TransportMode } from './TransportMode';
 import { PubSubMode } from './pubsub/PubSubMode';
 import { StreamsMode } from './streams/StreamsMode';
@@ -37,13 +38,14 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     command: Redis,
   ) {
     this.config = { channel: options.channel, timeout: options.timeout, raw };
-    this.subscriber = new Subscriber(() => this.openClient('subscriber'));
+    // background connections wait for Redis as long as it takes; their users bound their own waits
+    this.subscriber = new Subscriber(() => this.openClient('subscriber', Infinity));
     const ctx: ModeContext = {
       options,
       command,
       subscriber: this.subscriber,
       status: this.tracker,
-      openClient: role => this.openClient(role),
+      openClient: (role, timeout) => this.openClient(role, timeout),
       closeClient: (client, now) => this.closeClient(client, now),
       withinTimeout: run => withinTimeout(command, options.timeout, options.address, run),
       report: error => this.report(error),
@@ -87,19 +89,19 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     return this.options.channel;
   }
 
-  private async adopt(client: Redis): Promise<Redis> {
+  private async adopt(client: Redis, timeout = this.options.timeout): Promise<Redis> {
     this.clients.add(client);
     // ioredis needs an error listener; errors before the first `ready` are reported by whenReady
     client.on('error', () => undefined);
-    await whenReady(client, this.options.timeout, this.options.address);
+    await whenReady(client, timeout, this.options.address);
     this.tracker.track(client);
     return client;
   }
 
-  private openClient(role: ClientRole): Promise<Redis> {
+  private openClient(role: ClientRole, timeout = Infinity): Promise<Redis> {
     if (this.closing) return Promise.reject(new Error(`The Redis connection of "${this.options.channel}" is closed.`));
     const client = createClient(this.options, role);
-    return this.adopt(client).catch(async error => {
+    return this.adopt(client, timeout).catch(async error => {
       await this.closeClient(client, true);
       throw error;
     });
@@ -109,7 +111,7 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     this.tracker.untrack(client);
     this.clients.delete(client);
     if (now) client.disconnect();
-    else await quitClient(client);
+    else await quitClient(client, this.closeWait());
   }
 
   private report(error: unknown): void {
@@ -119,7 +121,7 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
   async sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
     this.reply ??= new ReplyChannel(this.options.keys, this.subscriber, this.options.channel);
     const reply = this.reply;
-    await reply.open();
+    await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
     const correlationId = message.correlationId ?? randomUUID();
     const answer = reply.pending.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
     this.mode.request(channel, message, reply.address, correlationId).catch(error => reply.pending.reject(correlationId, error));
@@ -150,13 +152,17 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     return this.mode.deadLetter(message, info);
   }
 
-  /** Stops consuming, waits for settlements under way, fails waiting calls, quits every client. */
+  /** How long each step of `close` may wait for Redis (it may be down). */
+  private closeWait(): number {
+    return Math.min(this.options.timeout, CLOSE_WAIT);
+  }
+
+  /** Stops consuming, waits for settlements under way, fails waiting calls, quits every client; bounded when Redis is down. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.mode.close().catch(() => undefined);
+      await settleWithin(this.mode.close(), this.closeWait() * 2);
       this.reply?.close();
-      const subscriber = await this.subscriber.opened()?.catch(() => undefined);
-      if (subscriber) this.clients.add(subscriber);
+      // every client is in `clients` from its creation, connected or still trying
       await Promise.all([...this.clients].map(client => this.closeClient(client)));
       this.tracker.close();
       this.close$.next();

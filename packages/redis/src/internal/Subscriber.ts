@@ -4,14 +4,16 @@ import type Redis from 'ioredis';
 export type PubSubHandler = (message: Buffer, channel: string, pattern?: string) => void;
 
 /**
- * The one pub/sub connection of a transport connection, opened on first use. It routes
- * messages to handlers by channel or pattern; ioredis re-subscribes everything after a
- * reconnection by itself (once: it keeps a set), so nothing is subscribed twice here.
+ * The one pub/sub connection of a transport connection, opened on first use and kept
+ * through outages (ioredis reconnects it and re-subscribes everything, once: it keeps a set,
+ * so nothing is subscribed twice). It routes messages to handlers by channel or pattern.
+ * `subscribe` resolves once Redis confirmed the subscription, however long that takes;
+ * callers that must not wait bound it themselves.
  */
 export class Subscriber {
   private client?: Promise<Redis>;
-  private readonly channels = new Map<string, PubSubHandler>();
-  private readonly patterns = new Map<string, PubSubHandler>();
+  private readonly channels = new Map<string, { handler: PubSubHandler; done: Promise<unknown> }>();
+  private readonly patterns = new Map<string, { handler: PubSubHandler; done: Promise<unknown> }>();
 
   constructor(private readonly open: () => Promise<Redis>) {}
 
@@ -20,10 +22,10 @@ export class Subscriber {
       this.client = this.open().then(client => {
         client.on('messageBuffer', (channel: Buffer, message: Buffer) => {
           const name = channel.toString('utf8');
-          this.channels.get(name)?.(message, name);
+          this.channels.get(name)?.handler(message, name);
         });
         client.on('pmessageBuffer', (pattern: string, channel: Buffer, message: Buffer) => {
-          this.patterns.get(pattern)?.(message, channel.toString('utf8'), pattern);
+          this.patterns.get(pattern)?.handler(message, channel.toString('utf8'), pattern);
         });
         return client;
       });
@@ -32,16 +34,27 @@ export class Subscriber {
     return this.client;
   }
 
-  async subscribe(channels: readonly string[], handler: PubSubHandler): Promise<void> {
-    const fresh = channels.filter(channel => !this.channels.has(channel));
-    for (const channel of channels) this.channels.set(channel, handler);
-    if (fresh.length) await (await this.connection()).subscribe(...fresh);
+  subscribe(channels: readonly string[], handler: PubSubHandler): Promise<void> {
+    return this.add(this.channels, channels, handler, (client, fresh) => client.subscribe(...fresh));
   }
 
-  async psubscribe(patterns: readonly string[], handler: PubSubHandler): Promise<void> {
-    const fresh = patterns.filter(pattern => !this.patterns.has(pattern));
-    for (const pattern of patterns) this.patterns.set(pattern, handler);
-    if (fresh.length) await (await this.connection()).psubscribe(...fresh);
+  psubscribe(patterns: readonly string[], handler: PubSubHandler): Promise<void> {
+    return this.add(this.patterns, patterns, handler, (client, fresh) => client.psubscribe(...fresh));
+  }
+
+  private async add(
+    table: Map<string, { handler: PubSubHandler; done: Promise<unknown> }>,
+    names: readonly string[],
+    handler: PubSubHandler,
+    run: (client: Redis, fresh: string[]) => Promise<unknown>,
+  ): Promise<void> {
+    const fresh = names.filter(name => !table.has(name));
+    const done = fresh.length ? this.connection().then(client => run(client, fresh)) : Promise.resolve();
+    // a failed subscription is forgotten, so that the next call tries again
+    done.catch(() => fresh.forEach(name => table.get(name)?.done === done && table.delete(name)));
+    for (const name of fresh) table.set(name, { handler, done });
+    for (const name of names) table.get(name)!.handler = handler;
+    await Promise.all(names.map(name => table.get(name)?.done ?? done));
   }
 
   async unsubscribe(channels: readonly string[], patterns: readonly string[] = []): Promise<void> {
@@ -51,10 +64,5 @@ export class Subscriber {
     const client = await this.client;
     if (client.status === 'end') return;
     await Promise.all([gone.length && client.unsubscribe(...gone), gonePatterns.length && client.punsubscribe(...gonePatterns)]);
-  }
-
-  /** The open client, if any (to close it). */
-  opened(): Promise<Redis> | undefined {
-    return this.client;
   }
 }

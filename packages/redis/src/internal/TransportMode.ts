@@ -16,8 +16,8 @@ export interface ModeContext {
   readonly command: Redis;
   readonly subscriber: Subscriber;
   readonly status: StatusTracker;
-  /** Opens, connects and tracks another client. */
-  openClient(role: ClientRole): Promise<Redis>;
+  /** Opens, connects (waiting `timeout` ms at most, default: forever) and tracks another client. */
+  openClient(role: ClientRole, timeout?: number): Promise<Redis>;
   /** Closes a client opened with `openClient`. */
   closeClient(client: Redis, now?: boolean): Promise<void>;
   /** Runs a command within `timeout`, failing with `BrokerUnavailableError`. */

@@ -13,11 +13,13 @@ export type ClientRole = 'command' | 'reader' | 'subscriber';
 export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis =>
   new Redis({
     maxRetriesPerRequest: null,
+    // how long a closed connection's socket may linger before it is destroyed (ioredis: 2 s)
+    disconnectTimeout: 500,
     connectionName: `tributary:${options.channel}:${role}`.replace(/\s/g, '_'),
     ...options.client,
   });
 
-/** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms. */
+/** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms (never, for `Infinity`) or when it is closed. */
 export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
@@ -35,7 +37,7 @@ export const whenReady = (client: Redis, timeout: number, address: string): Prom
     };
     const onReady = (): void => done();
     const onEnd = (): void => done(new BrokerUnavailableError(address, timeout, lastError));
-    const timer = setTimeout(() => done(new BrokerUnavailableError(address, timeout, lastError)), timeout);
+    const timer = Number.isFinite(timeout) ? setTimeout(() => done(new BrokerUnavailableError(address, timeout, lastError)), timeout) : undefined;
     client.on('ready', onReady);
     client.on('error', onError);
     client.once('end', onEnd);
@@ -43,34 +45,34 @@ export const whenReady = (client: Redis, timeout: number, address: string): Prom
   });
 };
 
-/** Runs `command` once the client is ready, failing with `BrokerUnavailableError` after `timeout` ms in all. */
-export const withinTimeout = async <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
-  const started = Date.now();
-  await whenReady(client, timeout, address);
-  const left = Math.max(1, timeout - (Date.now() - started));
+/** Waits for `promise`, failing with `BrokerUnavailableError` after `timeout` ms (the work itself goes on). */
+export const orUnavailable = async <T>(promise: Promise<T>, timeout: number, address: string): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      command(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BrokerUnavailableError(address, timeout)), left);
-      }),
-    ]);
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(address, timeout)), timeout)))]);
   } finally {
     clearTimeout(timer);
   }
 };
 
-/** Closes a client: politely (`QUIT`, after its pending replies) when connected, at once otherwise. */
-export const quitClient = async (client: Redis): Promise<void> => {
+/** Runs `command` once the client is ready, failing with `BrokerUnavailableError` after `timeout` ms in all. */
+export const withinTimeout = async <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
+  const started = Date.now();
+  await whenReady(client, timeout, address);
+  return orUnavailable(command(), Math.max(1, timeout - (Date.now() - started)), address);
+};
+
+/** Waits for `promise` (its failure included), `ms` at most. */
+export const settleWithin = async (promise: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};
+
+/** Closes a client: politely (`QUIT`, after its pending replies, `ms` at most) when connected, at once otherwise. */
+export const quitClient = async (client: Redis, ms: number): Promise<void> => {
   if (client.status === 'end') return;
-  if (client.status !== 'ready') {
-    client.disconnect();
-    return;
-  }
-  try {
-    await client.quit();
-  } catch {
-    client.disconnect();
-  }
+  if (client.status === 'ready') await settleWithin(client.quit(), ms);
+  // not connected (an outage), or QUIT did not finish: drop it, failing what it still holds
+  if ((client.status as string) !== 'end') client.disconnect();
 };

@@ -1,5 +1,6 @@
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
 import { CLOSE_WAIT } from '../TransportMode';
+import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { InFlight } from '../InFlight';
 import { toBytes, withReplyAddress } from '../envelope';
@@ -39,7 +40,8 @@ export class PubSubMode implements TransportMode {
    * published reaches it. Messages arriving before `message$` is subscribed wait in `early`.
    */
   async setup(isConsumer: boolean): Promise<void> {
-    if (isConsumer) await this.listen();
+    const { timeout, address } = this.ctx.options;
+    if (isConsumer) await orUnavailable(this.listen(), timeout, address);
   }
 
   async start(deliver: (message: TransportMessage) => void): Promise<void> {
@@ -155,11 +157,13 @@ export class PubSubMode implements TransportMode {
     this.timers.add(timer);
   }
 
+  /** Stops everything; each wait is bounded, Redis may be down. */
   async close(): Promise<void> {
-    await this.stop();
+    const wait = Math.min(this.ctx.options.timeout, CLOSE_WAIT);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.inFlight.drain(Math.min(this.ctx.options.timeout, CLOSE_WAIT));
+    await settleWithin(this.stop(), wait);
+    await this.inFlight.drain(wait);
     this.inFlight.clear();
   }
 }

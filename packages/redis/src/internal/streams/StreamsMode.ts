@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EncodedError } from '@tributary/core';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
 import { CLOSE_WAIT } from '../TransportMode';
+import { settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { InFlight } from '../InFlight';
 import { toBytes } from '../envelope';
@@ -67,12 +68,13 @@ export class StreamsMode implements TransportMode {
     if (this.groups.hasWildcards) {
       // a type published for the first time: read its stream at once, not at the next maintenance
       const announce = [keys.topicAnnounce];
-      await this.ctx.subscriber.subscribe(announce, message => {
+      // in the background: until it is in place, new types are found at the next maintenance
+      void this.ctx.subscriber.subscribe(announce, message => {
         this.groups
           .discover(this.ctx.command, [message.toString('utf8')])
           .then(added => (added.length ? reader.interrupt() : undefined))
           .catch(error => this.ctx.report(error));
-      });
+      }).catch(error => this.ctx.report(error));
       this.stopAnnouncements = () => this.ctx.subscriber.unsubscribe(announce);
     }
     // stopped meanwhile: the reader refuses to start
@@ -228,12 +230,14 @@ export class StreamsMode implements TransportMode {
     this.timers.add(timer);
   }
 
+  /** Stops everything; each wait is bounded, Redis may be down. */
   async close(): Promise<void> {
-    await this.stop();
+    const wait = Math.min(this.ctx.options.timeout, CLOSE_WAIT);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.inFlight.drain(Math.min(this.ctx.options.timeout, CLOSE_WAIT));
     this.leases.stop();
+    await settleWithin(this.stop(), wait);
+    await this.inFlight.drain(wait);
     // unsettled entries stay pending: this consumer re-reads them on restart, others claim them
     this.inFlight.clear();
     this.busy.clear();
