@@ -38,12 +38,13 @@ export interface MessagingClientConfig {
 
 /** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
 export const createClientApi = (
-  connect: () => TransportLayerConnection | Promise<TransportLayerConnection>,
+  connect: TransportLayerConnection | (() => Promise<TransportLayerConnection>),
   target: { channel: string; wire: TransportWire; timeout?: number },
   transformer: TransportMessageTransformer,
 ): MessagingClient => {
-  let connection: TransportLayerConnection | undefined;
-  const ready = async () => (connection ??= await connect());
+  // an open connection is used (and closed) as it is; a function connects on first use
+  let connection: TransportLayerConnection | undefined = typeof connect === 'function' ? undefined : connect;
+  const ready = async () => (connection ??= await (connect as () => Promise<TransportLayerConnection>)());
   const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer);
   const taken = (what: string) => (ok: boolean) => {
     if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
@@ -98,7 +99,7 @@ export const MessagingClient =
     const layer = provideTransportLayer(config.transport, config.options);
     const connection = await layer.connect({ isConsumer: false });
     return createClientApi(
-      () => connection,
+      connection,
       { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout },
       config.msgTransformer ?? jsonTransformer,
     );

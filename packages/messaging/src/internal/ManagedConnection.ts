@@ -103,6 +103,11 @@ export class ManagedConnection<T extends Transport = Transport> implements Micro
       this.malformed(message, error);
       return;
     }
+    if (!this.layer.expectAck && this.attemptOf(event) > this.layer.retry.maxAttempts) {
+      // delivered again and again without ever failing cleanly: it crashes its consumer
+      this.poisoned(message, event);
+      return;
+    }
     const delivery = new Delivery(this, message, event);
     event.metadata![DELIVERY_TRACKER] = delivery;
     if (this.layer.expectAck && message.raw && typeof message.raw === 'object') this.deliveries.set(message.raw, delivery);
@@ -282,6 +287,18 @@ export class ManagedConnection<T extends Transport = Transport> implements Micro
       error: encodeError(error),
       metadata: event.metadata,
     });
+  }
+
+  private poisoned(message: TransportMessage, event: Event): void {
+    const attempts = this.attemptOf(event);
+    const error = {
+      name: 'MaxAttemptsExceededError',
+      message: `"${event.type}" was delivered ${attempts} times (retry.maxAttempts is ${this.layer.retry.maxAttempts}) without being settled: its consumers probably crashed on it.`,
+    };
+    this.log(LoggerLevel.ERROR, error.message, { id: event.metadata?.id });
+    this.transport
+      .deadLetterMessage(message, { reason: 'failed', error, attempts })
+      .catch(e => this.report(e, 'could not dead-letter a message over its attempts'));
   }
 
   private malformed(message: TransportMessage, cause: unknown): void {
