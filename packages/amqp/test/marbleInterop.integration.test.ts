@@ -1,10 +1,8 @@
 /**
  * Wire compatibility with Marble.js v4.1.0 (from npm) on the same queue, both ways:
  * a Marble.js client calls a Tributary service, a Tributary client calls a Marble.js service.
- *
- * Marble.js's AMQP strategy needs `amqp-connection-manager`, which this workspace does not
- * install; when it is missing, a small stand-in over real amqplib is used
- * (helpers/amqpConnectionManagerShim.ts). The Marble.js strategy code itself runs unchanged.
+ * Marble.js's AMQP strategy runs unchanged, with its own dependency `amqp-connection-manager`
+ * (a devDependency of this package).
  */
 import * as MarbleCore from '@marblejs/core';
 import * as Marble from '@marblejs/messaging';
@@ -15,18 +13,6 @@ import { EMPTY, firstValueFrom, map, of } from 'rxjs';
 import { AMQP_URL, Admin, eventually, uniqueQueue } from './helpers/broker';
 import { shareBroker } from './helpers/brokerLock';
 import { Services } from './helpers/services';
-
-const managerInstalled = (() => {
-  try {
-    require.resolve('amqp-connection-manager');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!managerInstalled) {
-  jest.doMock('amqp-connection-manager', () => jest.requireActual('./helpers/amqpConnectionManagerShim'), { virtual: true });
-}
 
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 
