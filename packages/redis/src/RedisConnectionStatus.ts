@@ -24,6 +24,12 @@ export const RedisConnectionStatus = {
 
 /**
  * A value of {@link RedisConnectionStatus}.
+ *
+ * @example
+ * ```ts
+ * import { RedisConnectionStatus } from '@tributary/redis';
+ * const isUp = (status: string): boolean => status === RedisConnectionStatus.READY;
+ * ```
  * @since 0.1.0
  * @category redis
  */

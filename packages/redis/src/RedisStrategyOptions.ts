@@ -19,6 +19,12 @@ export type RedisMode = 'pubsub' | 'streams';
 /**
  * Where dead letters go: a stream (`XADD ... MAXLEN ~ maxLen`), by default
  * `<keyPrefix><channel>:dead-letter`.
+ *
+ * @example
+ * ```ts
+ * import type { RedisStrategyOptions } from '@tributary/redis';
+ * const options: RedisStrategyOptions = { channel: 'orders', mode: 'streams', deadLetter: { channel: 'orders:failed', maxLen: 10_000 } };
+ * ```
  * @since 0.1.0
  * @category redis
  */

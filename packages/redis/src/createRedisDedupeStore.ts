@@ -4,6 +4,12 @@ import type { DedupeStore } from '@tributary/messaging';
 
 /**
  * Options of {@link createRedisDedupeStore}: an ioredis client to share, or options to open one.
+ *
+ * @example
+ * ```ts
+ * import type { RedisDedupeStoreOptions } from '@tributary/redis';
+ * const config: RedisDedupeStoreOptions = { options: { host: '127.0.0.1', port: 6379, db: 1 }, keyPrefix: 'billing:seen:' };
+ * ```
  * @since 0.1.0
  * @category redis
  */
@@ -18,6 +24,14 @@ export interface RedisDedupeStoreOptions {
 
 /**
  * A `DedupeStore` (of `@tributary/messaging`) on Redis, closed with `close()`.
+ *
+ * @example
+ * ```ts
+ * import { createRedisDedupeStore, RedisDedupeStore } from '@tributary/redis';
+ * const store: RedisDedupeStore = createRedisDedupeStore({ keyPrefix: 'seen:' });
+ * const first = await store.claim('message-1', 60_000);
+ * await store.close();
+ * ```
  * @since 0.1.0
  * @category redis
  */

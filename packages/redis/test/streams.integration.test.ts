@@ -101,6 +101,20 @@ describe('@tributary/redis streams mode (SPI)', () => {
     expect(fields.sourceId).toMatch(/^\d+-\d+$/);
   });
 
+  test('deadLetter: false acknowledges the entry, writes no dead-letter stream and reports it on error$', async () => {
+    const channel = bed.channel('nodlq');
+    const service = await bed.connect({ channel, mode: 'streams', deadLetter: false });
+    const errors: Error[] = [];
+    service.error$.subscribe(error => errors.push(error));
+    const received = bed.consume(service);
+    await service.emitMessage(channel, outgoing({ type: 'Doomed' }));
+    await waitFor(() => received.length === 1, 3_000, 'delivery');
+    await service.deadLetterMessage(received[0], { reason: 'failed', attempts: 5 });
+    expect(await pendingCount(bed, channel, channel)).toBe(0);
+    expect(await bed.admin.exists(bed.key(`${channel}:dead-letter`))).toBe(0);
+    expect(errors.map(error => error.message)).toEqual([expect.stringContaining('Dead letter dropped')]);
+  });
+
   test('malformed entries (not an envelope, or foreign fields) are delivered as data; their dead letter keeps the original fields', async () => {
     const channel = bed.channel('garbage');
     const service = await bed.connect({ channel, mode: 'streams' });
