@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EncodedError } from '@tributary/core';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
 import { CLOSE_WAIT } from '../TransportMode';
@@ -7,21 +6,13 @@ import type { ModeContext, TransportMode } from '../TransportMode';
 import { InFlight } from '../InFlight';
 import { toBytes } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
-import { EntryFields, StreamEntry, toEntryFields } from './entryFields';
+import { StreamEntry, toEntryFields } from './entryFields';
+import { produce, publishToTopic } from './produce';
+import { StreamRaw, toStreamMessage } from './streamMessage';
 import { StreamGroups } from './StreamGroups';
 import { StreamReader } from './StreamReader';
-import { moveDueRetries, RETRY_FIELDS } from './retryScript';
+import { moveDueRetries, queueRetry, RetryKeys } from './retryScript';
 import { LeaseKeeper, retireConsumer } from './leases';
-
-/** `raw` of a streams delivery: which entry of which stream. */
-export interface StreamRaw {
-  readonly mode: 'streams';
-  readonly stream: string;
-  readonly id: string;
-  readonly fields: EntryFields;
-  readonly attempt: number;
-  readonly deliveredAt: number;
-}
 
 /**
  * streams mode, at-least-once. An entry stays pending in the group until it is settled:
@@ -89,26 +80,17 @@ export class StreamsMode implements TransportMode {
       this.ctx.report(new Error(`Stream entry ${entry.id} of "${entry.stream}" was deleted before it was processed (trimmed by maxLen?).`));
       return;
     }
-    const attempt = (entry.fields.attempt ?? 1) + deliveries - 1;
-    const raw: StreamRaw = { mode: 'streams', stream: entry.stream, id: entry.id, fields: entry.fields, attempt, deliveredAt: Date.now() };
-    const message: TransportMessage = {
-      data: entry.fields.data ?? Buffer.alloc(0),
-      raw,
-      messageId: entry.fields.id,
-      correlationId: entry.fields.correlationId,
-      replyTo: entry.fields.replyTo,
-      type: entry.fields.type,
-      attempt,
-    };
+    const message = toStreamMessage({ ...entry, fields: entry.fields }, deliveries);
+    const { raw } = message;
     this.inFlight.add(raw, message);
     this.busy.add(`${raw.stream} ${raw.id}`);
-    if (deliveries > 1 && attempt > retry.maxAttempts) {
+    if (deliveries > 1 && raw.attempt > retry.maxAttempts) {
       // delivered again and again without being settled: its consumers crash on it
       const error: EncodedError = {
         name: 'RedeliveryLimitError',
-        message: `Delivered ${attempt} times without being settled: the consumers handling it crashed or were killed.`,
+        message: `Delivered ${raw.attempt} times without being settled: the consumers handling it crashed or were killed.`,
       };
-      void this.deadLetter(message, { reason: 'failed', error, attempts: attempt });
+      void this.deadLetter(message, { reason: 'failed', error, attempts: raw.attempt });
       return;
     }
     this.deliver?.(message);
@@ -131,27 +113,17 @@ export class StreamsMode implements TransportMode {
   }
 
   async emit(channel: string, message: TransportMessage): Promise<boolean> {
-    const { keys, maxLen } = this.ctx.options;
-    const target = keys.prefixed(channel);
-    if (keys.isReplyAddress(channel)) await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
-    else await this.ctx.withinTimeout(() => this.ctx.command.call('XADD', xaddArgs(target, maxLen, toEntryFields(message))));
+    await produce(this.ctx, channel, message);
     return true;
   }
 
   async publish(topic: string, message: TransportMessage): Promise<boolean> {
-    const { keys, maxLen } = this.ctx.options;
-    const results = await this.ctx.withinTimeout(() =>
-      this.ctx.command.multi().call('XADD', xaddArgs(keys.topic(topic), maxLen, toEntryFields(message))).sadd(keys.topicIndex, topic).exec(),
-    );
-    // the first event of a type: wake pattern subscribers (they also find it at their next maintenance)
-    if (results?.[1]?.[1] === 1) await this.ctx.command.publish(keys.topicAnnounce, topic);
+    await publishToTopic(this.ctx, topic, message);
     return true;
   }
 
-  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
-    const { keys, maxLen } = this.ctx.options;
-    const fields = toEntryFields(message, { replyTo, correlationId });
-    await this.ctx.withinTimeout(() => this.ctx.command.call('XADD', xaddArgs(keys.prefixed(channel), maxLen, fields)));
+  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
+    return produce(this.ctx, channel, message, { replyTo, correlationId });
   }
 
   async ack(message: TransportMessage | undefined): Promise<void> {
@@ -172,20 +144,8 @@ export class StreamsMode implements TransportMode {
   async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
     const raw = this.inFlight.take(message);
     if (!raw) return;
-    const { keys, group } = this.ctx.options;
-    const rid = `${raw.id}:${retry.attempt}:${randomUUID()}`;
-    const values: Record<(typeof RETRY_FIELDS)[number], string | Buffer | undefined> = {
-      data: toBytes(message.data),
-      type: raw.fields.type,
-      id: raw.fields.id,
-      correlationId: raw.fields.correlationId,
-      replyTo: raw.fields.replyTo,
-      attempt: String(retry.attempt),
-    };
-    const hash: Array<string | Buffer> = [];
-    for (const name of RETRY_FIELDS) if (values[name] !== undefined) hash.push(`${rid}|${name}`, values[name]!);
     const due = Date.now() + Math.max(0, retry.delay);
-    const multi = this.ctx.command.multi().hset(keys.retryData, ...(hash as [string, Buffer])).zadd(keys.retryQueue, due, rid).xack(raw.stream, group, raw.id);
+    const multi = queueRetry(this.ctx.command.multi(), this.retryKeys(), raw, toBytes(message.data), retry.attempt, due).xack(raw.stream, this.ctx.options.group, raw.id);
     await this.track(raw.stream, raw.id, multi.exec());
     this.later(retry.delay, () => this.moveDue());
   }
@@ -214,9 +174,13 @@ export class StreamsMode implements TransportMode {
     }
   }
 
+  private retryKeys(): RetryKeys {
+    const { keys } = this.ctx.options;
+    return { retryQueue: keys.retryQueue, retryData: keys.retryData, stream: keys.channel };
+  }
+
   private moveDue(): Promise<void> {
-    const { keys, maxLen } = this.ctx.options;
-    return moveDueRetries(this.ctx.command, { retryQueue: keys.retryQueue, retryData: keys.retryData, stream: keys.channel }, maxLen).then(
+    return moveDueRetries(this.ctx.command, this.retryKeys(), this.ctx.options.maxLen).then(
       () => undefined,
       error => this.ctx.report(error),
     );

@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { StreamRaw } from './streamMessage';
 
 /**
  * Moves retries whose time has come from the waiting set to the service stream, atomically:
@@ -54,4 +56,23 @@ export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: num
     if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
     return Number(await client.eval(MOVE_DUE, 3, ...args));
   }
+};
+
+/**
+ * Adds to `multi` what makes a retry wait: its fields in the hash, its id in the sorted set
+ * scored by when it is due. (The caller acknowledges the original in the same `MULTI`.)
+ */
+export const queueRetry = (multi: ChainableCommander, keys: RetryKeys, raw: StreamRaw, data: Buffer, attempt: number, due: number): ChainableCommander => {
+  const rid = `${raw.id}:${attempt}:${randomUUID()}`;
+  const values: Record<(typeof RETRY_FIELDS)[number], string | Buffer | undefined> = {
+    data,
+    type: raw.fields.type,
+    id: raw.fields.id,
+    correlationId: raw.fields.correlationId,
+    replyTo: raw.fields.replyTo,
+    attempt: String(attempt),
+  };
+  const hash: Array<string | Buffer> = [];
+  for (const name of RETRY_FIELDS) if (values[name] !== undefined) hash.push(`${rid}|${name}`, values[name]!);
+  return multi.hset(keys.retryData, ...(hash as [string, Buffer])).zadd(keys.retryQueue, due, rid);
 };
