@@ -112,38 +112,43 @@ describe('Redis microservice, streams mode (durable delivery)', () => {
     expect(await pending(channel)).toBe(0);
   });
 
-  test('a consumer killed with SIGKILL mid-processing has its entry claimed and processed by another', async () => {
-    // the child runs on the built packages
-    execFileSync('npx', ['tsc', '-b', 'packages/redis'], { cwd: ROOT, stdio: 'pipe' });
-    const channel = bed.channel('jobs');
-    const options = services.options({ channel, mode: 'streams', consumer: 'doomed', claimIdleTime: 500 });
-    const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'fixtures/stuck-consumer.js'), JSON.stringify(options)], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', chunk => (output += chunk));
-    child.stderr!.on('data', chunk => (output += chunk));
-    const exited = new Promise(resolve => child.once('exit', resolve));
-    try {
-      await waitFor(() => output.includes('ready'), 15_000, `child ready (${output})`);
-      const client = await services.client({ channel, mode: 'streams' });
-      await client.emit({ type: 'Work', payload: 'job-1' });
-      await waitFor(() => output.includes('started job-1 attempt=1'), 5_000, `child started the job (${output})`);
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    const [[, owner]] = (await bed.admin.xpending(bed.key(channel), channel, '-', '+', 10)) as Array<[string, string]>;
-    expect(owner).toBe('doomed');
+  describe('with a consumer in a child process', () => {
+    // the child runs on the built packages (packages/*/dist)
+    beforeAll(() => {
+      execFileSync('npx', ['tsc', '-b', 'packages/redis'], { cwd: ROOT, stdio: 'pipe' });
+    }, 120_000);
 
-    const seen: Event[] = [];
-    await services.service({ channel, mode: 'streams', consumer: 'rescuer', claimIdleTime: 500 }, { effects: [recorder('Work', seen)] });
-    await waitFor(() => seen.length === 1, 5_000, 'claimed and processed');
-    expect(seen[0]).toEqual(expect.objectContaining({ payload: 'job-1', metadata: expect.objectContaining({ attempt: 2 }) }));
-    await waitFor(async () => (await pending(channel)) === 0, 2_000, 'acknowledged');
-  }, 60_000);
+    test('a consumer killed with SIGKILL mid-processing has its entry claimed and processed by another', async () => {
+      const channel = bed.channel('jobs');
+      const options = services.options({ channel, mode: 'streams', consumer: 'doomed', claimIdleTime: 500 });
+      const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'fixtures/stuck-consumer.js'), JSON.stringify(options)], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', chunk => (output += chunk));
+      child.stderr!.on('data', chunk => (output += chunk));
+      const exited = new Promise(resolve => child.once('exit', resolve));
+      try {
+        await waitFor(() => output.includes('ready'), 15_000, `child ready (${output})`);
+        const client = await services.client({ channel, mode: 'streams' });
+        await client.emit({ type: 'Work', payload: 'job-1' });
+        await waitFor(() => output.includes('started job-1 attempt=1'), 5_000, `child started the job (${output})`);
+      } finally {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      const [[, owner]] = (await bed.admin.xpending(bed.key(channel), channel, '-', '+', 10)) as Array<[string, string]>;
+      expect(owner).toBe('doomed');
+
+      const seen: Event[] = [];
+      await services.service({ channel, mode: 'streams', consumer: 'rescuer', claimIdleTime: 500 }, { effects: [recorder('Work', seen)] });
+      await waitFor(() => seen.length === 1, 5_000, 'claimed and processed');
+      expect(seen[0]).toEqual(expect.objectContaining({ payload: 'job-1', metadata: expect.objectContaining({ attempt: 2 }) }));
+      await waitFor(async () => (await pending(channel)) === 0, 2_000, 'acknowledged');
+    }, 60_000);
+  });
 
   test('CLIENT KILL mid-stream: the service recovers by itself and every emitted event is processed exactly once (Redis dedupe store)', async () => {
     const channel = bed.channel('orders');
