@@ -11,7 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCellProcess } from './harness/cell';
-import { environment, machine, probeEnvironment } from './harness/environment';
+import { shareRabbitMq } from './harness/brokerLock';
+import { AMQP_URL, environment, machine, portOpen, probeEnvironment } from './harness/environment';
 import { buildRows, renderNotMeasured, renderTable } from './harness/report';
 import { checkTargets, renderTargets } from './harness/targets';
 import type { CellResult, SystemSpec, Workload } from './harness/types';
@@ -37,10 +38,18 @@ const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): 
   const started = performance.now();
   const left = deadline - started;
   if (left < 5000) return { ...base, status: 'not-measured', reason: 'the time budget of the run was spent', samples: [], wallMs: 0 };
-  let outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, left));
-  if (!outcome.ok && workload.retryOnce && deadline - performance.now() > 5000) {
-    log(`    ${workload.id} / ${system.id}: ${outcome.reason}; retrying once`);
+  const release = workload.usesRabbitMq ? await shareRabbitMq(Math.min(60_000, left / 2)) : undefined;
+  let outcome;
+  try {
     outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, deadline - performance.now()));
+    if (!outcome.ok && workload.retryOnce && deadline - performance.now() > 5000) {
+      log(`    ${workload.id} / ${system.id}: ${outcome.reason}; retrying once`);
+      // a restarted broker: wait (bounded) until it answers again
+      for (let i = 0; i < 60 && (await portOpen(AMQP_URL, 5672)) !== undefined; i++) await new Promise(resolve => setTimeout(resolve, 1000));
+      outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, deadline - performance.now()));
+    }
+  } finally {
+    release?.();
   }
   const wallMs = performance.now() - started;
   return outcome.ok
@@ -79,6 +88,7 @@ const main = async (): Promise<void> => {
     table,
     '',
     ...(notMeasured.length ? ['Not measured:', ...notMeasured, ''] : []),
+    ...(environment.notes.length ? ['Notes:', ...environment.notes.map(note => `- ${note}`), ''] : []),
     renderTargets(checks),
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);

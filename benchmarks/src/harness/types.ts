@@ -58,6 +58,8 @@ export interface Workload {
   readonly gc?: boolean;
   /** Transient broker errors (a restarted RabbitMQ) make the cell run once more. */
   readonly retryOnce?: boolean;
+  /** RabbitMQ cells hold the amqp tests' shared broker lock (no outage test in the middle of them). */
+  readonly usesRabbitMq?: boolean;
   /** Upper bound for one system's child process (all its runs), ms. */
   readonly timeoutMs: number;
   run(systemId: string, options: RunOptions): Promise<RunSample[]>;

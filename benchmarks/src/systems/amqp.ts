@@ -6,6 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { AMQP_URL, environment } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
+import { useStandInIfMissing } from './amqpConnectionManagerStandIn';
 import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
 
 /** The reply address of RabbitMQ's direct reply-to. */
@@ -117,10 +118,14 @@ export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
   };
 };
 
-/** Marble.js 4.1.0 on `Transport.AMQP` (needs amqp-connection-manager). */
+/**
+ * Marble.js 4.1.0 on `Transport.AMQP`, with Tributary's prefetch (Marble's default is 1) and a
+ * durable queue. Its `amqp-connection-manager` is a stand-in when the package is missing.
+ */
 export const marbleAmqp = async (tag: string): Promise<BenchSystem> => {
+  useStandInIfMissing();
   const counter = new Counter();
-  const options = { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, timeout: SEND_TIMEOUT };
+  const options = { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, prefetchCount: 32, timeout: SEND_TIMEOUT };
   const microservice = await MM.createMicroservice({
     transport: MM.Transport.AMQP,
     options,
@@ -147,7 +152,7 @@ const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tr
 export const amqpSystems = (n: { tributary: number; raw: number; marble: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
   { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
-  { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq ?? environment.marbleAmqp },
+  { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq },
 ];
 
 /** Starts an AMQP system on fresh queues, runs `fn` on it, closes it and deletes its queues. */

@@ -10,6 +10,7 @@ export const amqpSendConcurrent: Workload = {
   metrics: [{ key: 'rate', label: 'AMQP send, 100 in flight', unit: 'ops/s', better: 'higher' }],
   systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 1_000 }),
   retryOnce: true,
+  usesRabbitMq: true,
   timeoutMs: 90_000,
   run: (systemId, { n, runs, tag }) =>
     withAmqpSystem(systemId, tag, system =>

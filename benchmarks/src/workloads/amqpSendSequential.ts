@@ -13,6 +13,7 @@ export const amqpSendSequential: Workload = {
   ],
   systems: amqpSystems({ tributary: 1_000, raw: 1_000, marble: 200 }),
   retryOnce: true,
+  usesRabbitMq: true,
   timeoutMs: 90_000,
   run: (systemId, { n, runs, tag }) =>
     withAmqpSystem(systemId, tag, system =>

@@ -15,6 +15,7 @@ export const memoryAmqp: Workload = {
   systems: amqpSystems({ tributary: 20_000, raw: 20_000, marble: 2_000 }),
   gc: true,
   retryOnce: true,
+  usesRabbitMq: true,
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) => withAmqpSystem(systemId, tag, system => measureRpcMemory(system.send, n, runs, 60_000)),
 };
