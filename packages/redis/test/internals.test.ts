@@ -2,7 +2,7 @@ import { matchTopic } from '@tributary/messaging';
 import { globOf, isWildcard, ownerOf } from '../src/internal/topicPatterns';
 import { createRedisKeys } from '../src/internal/keys';
 import { resolveOptions } from '../src/internal/resolveOptions';
-import { readCorrelationId, withReplyAddress } from '../src/internal/envelope';
+import { readReplyRouting, withReplyAddress } from '../src/internal/envelope';
 import { fromEntryFields, toEntryFields } from '../src/internal/streams/entryFields';
 
 /** Redis glob semantics, for the few characters globOf produces. */
@@ -51,9 +51,10 @@ describe('keys', () => {
     expect(keys.topicOf('app:topic:a.b')).toBe('a.b');
     expect(keys.topicOf('app:orders')).toBeUndefined();
     const address = keys.replyAddress('123e4567-e89b-12d3-a456-426614174000');
-    expect(keys.isReplyAddress(address)).toBe(true);
-    expect(keys.isReplyAddress('orders')).toBe(false);
-    expect(keys.isReplyAddress('orders:reply:not-a-uuid')).toBe(false);
+    expect(keys.replyChannelOf(address)).toBe(`app:${address}`);
+    expect(keys.replyChannelOf(`${address}#17`)).toBe(`app:${address}`);
+    expect(keys.replyChannelOf('orders')).toBeUndefined();
+    expect(keys.replyChannelOf('orders:reply:not-a-uuid')).toBeUndefined();
   });
 });
 
@@ -87,8 +88,8 @@ describe('envelope and entry fields', () => {
     const data = Buffer.from(JSON.stringify({ type: 'Get', payload: 'a::b', metadata: { id: 'm', headers: { h: '1' } } }));
     const patched = JSON.parse(withReplyAddress(data, 'orders:reply:x', 'c-1').toString());
     expect(patched).toEqual({ type: 'Get', payload: 'a::b', metadata: { id: 'm', headers: { h: '1' }, replyTo: 'orders:reply:x', correlationId: 'c-1' } });
-    expect(readCorrelationId(Buffer.from(JSON.stringify(patched)))).toBe('c-1');
-    expect(readCorrelationId(Buffer.from('not json'))).toBeUndefined();
+    expect(readReplyRouting(Buffer.from(JSON.stringify(patched)))).toEqual({ replyTo: 'orders:reply:x', correlationId: 'c-1' });
+    expect(readReplyRouting(Buffer.from('not json'))).toEqual({});
     expect(() => withReplyAddress(Buffer.from('\x00binary'), 'r', 'c')).toThrow(/JSON envelope/);
   });
 

@@ -57,6 +57,16 @@ describe('Redis microservice, pubsub mode (Marble.js scenarios)', () => {
     expect(results.every(result => result.type === 'INCREMENT_RESULT')).toBe(true);
   });
 
+  test('concurrent sends sharing a correlationId each get their own result', async () => {
+    const channel = bed.channel('saga');
+    await services.service({ channel }, { effects: [increment$] });
+    const client = await services.client({ channel });
+    const metadata = { correlationId: 'order-42' };
+    const results = await firstValueFrom(forkJoin([1, 2, 3].map(n => client.send({ type: 'INCREMENT', payload: n, metadata }))));
+    expect(results.map(result => result.payload)).toEqual([2, 3, 4]);
+    expect(results.every(result => result.metadata?.correlationId === 'order-42')).toBe(true);
+  });
+
   test('an error reply rejects the send with the remote error', async () => {
     const channel = bed.channel('errors');
     const test$: MsgEffect = event$ =>

@@ -86,6 +86,22 @@ describe('@tributary/redis pubsub mode (SPI)', () => {
     expect(replyChannels).toHaveLength(1);
   });
 
+  test('send: concurrent calls sharing a correlationId (a saga) each get their own reply', async () => {
+    const channel = bed.channel('saga');
+    const service = await bed.connect({ channel });
+    const client = await bed.connect({ channel }, false);
+    bed.consume(service, message => {
+      const request = decode(message);
+      // as the messaging layer replies: metadata.replyTo is the call's reply address
+      const reply = { type: 'Result', payload: request.payload, metadata: { correlationId: request.metadata?.correlationId, replyTo: request.metadata?.replyTo } };
+      setTimeout(() => void service.emitMessage(request.metadata!.replyTo!, outgoing(reply)), 30 - (request.payload as number) * 10);
+    });
+    const shared = { metadata: { correlationId: 'saga-1' } };
+    const replies = await Promise.all([0, 1, 2].map(n => client.sendMessage(channel, { ...outgoing({ type: 'Step', payload: n, ...shared }), correlationId: 'saga-1' })));
+    expect(replies.map(reply => decode(reply).payload)).toEqual([0, 1, 2]);
+    expect(new Set(replies.map(reply => reply.replyTo)).size).toBe(3);
+  });
+
   test('send: a timed-out call rejects with TimeoutError and leaves no listener; a late reply is ignored', async () => {
     const channel = bed.channel('slow');
     const service = await bed.connect({ channel });

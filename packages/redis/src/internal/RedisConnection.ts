@@ -123,9 +123,9 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     const reply = this.reply;
     await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
     const correlationId = message.correlationId ?? randomUUID();
-    const answer = reply.pending.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
-    this.mode.request(channel, message, reply.address, correlationId).catch(error => reply.pending.reject(correlationId, error));
-    return answer;
+    const call = reply.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
+    this.mode.request(channel, message, call.replyTo, correlationId).catch(error => reply.reject(call.replyTo, error));
+    return call.reply;
   }
 
   emitMessage(channel: string, message: TransportMessage): Promise<boolean> {

@@ -3,13 +3,15 @@ import { PendingReplies } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging';
 import type { RedisKeys } from './keys';
 import type { Subscriber } from './Subscriber';
-import { readCorrelationId } from './envelope';
+import { readReplyRouting } from './envelope';
 
 /**
  * Where the replies to one client's `send`s arrive: a single pub/sub channel per connection,
- * subscribed on the first call and kept until close (never one per call). Calls are matched by
- * `metadata.correlationId`; a call that times out only leaves `PendingReplies`, nothing is
- * unsubscribed, and a late reply is dropped.
+ * subscribed on the first call and kept until close (never one per call). Each call gets its
+ * own reply address, `<address>#<call id>`, published to the same channel; the replier sends
+ * it back in the reply's `metadata.replyTo`, so calls sharing a `correlationId` (a saga's) do
+ * not collide. A reply without it is matched by `correlationId`. A call that times out only
+ * leaves `PendingReplies` (nothing is unsubscribed), and a late reply is dropped.
  *
  * Replies use pub/sub in both modes: the caller waits in memory, so a durable reply would
  * outlive the only one who could use it.
@@ -17,6 +19,8 @@ import { readCorrelationId } from './envelope';
 export class ReplyChannel {
   readonly address: string;
   readonly pending: PendingReplies;
+  private readonly byCorrelation = new Map<string, string>();
+  private calls = 0;
   private ready?: Promise<void>;
 
   constructor(
@@ -31,17 +35,38 @@ export class ReplyChannel {
   /** Subscribes once; concurrent first calls share the subscription. */
   open(): Promise<void> {
     if (!this.ready) {
-      this.ready = this.subscriber.subscribe([this.keys.prefixed(this.address)], message => {
-        const correlationId = readCorrelationId(message);
-        const reply: TransportMessage = { data: message, correlationId };
-        this.pending.resolve(correlationId, reply);
-      });
+      this.ready = this.subscriber.subscribe([this.keys.prefixed(this.address)], message => this.receive(message));
       this.ready.catch(() => (this.ready = undefined));
     }
     return this.ready;
   }
 
+  /** Registers a call: its reply address, and the reply (or `TimeoutError` after `timeout` ms). */
+  register(correlationId: string, eventType: string | undefined, timeout: number, channel: string): { replyTo: string; reply: Promise<TransportMessage> } {
+    const callId = String(++this.calls);
+    this.byCorrelation.set(correlationId, callId);
+    const forget = (): void => {
+      if (this.byCorrelation.get(correlationId) === callId) this.byCorrelation.delete(correlationId);
+    };
+    const reply = this.pending.register(callId, eventType, timeout, channel);
+    reply.then(forget, forget);
+    return { replyTo: `${this.address}#${callId}`, reply };
+  }
+
+  /** Fails one call (its request could not be sent). */
+  reject(replyTo: string, error: Error): void {
+    this.pending.reject(replyTo.slice(replyTo.lastIndexOf('#') + 1), error);
+  }
+
+  private receive(message: Buffer): void {
+    const { replyTo, correlationId } = readReplyRouting(message);
+    const mine = replyTo?.startsWith(`${this.address}#`) ? replyTo.slice(this.address.length + 1) : undefined;
+    const callId = mine ?? (correlationId === undefined ? undefined : this.byCorrelation.get(correlationId));
+    this.pending.resolve(callId, { data: message, correlationId, replyTo });
+  }
+
   close(): void {
     this.pending.rejectAll();
+    this.byCorrelation.clear();
   }
 }

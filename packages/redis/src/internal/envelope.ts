@@ -18,10 +18,14 @@ export const withReplyAddress = (data: unknown, replyTo: string, correlationId: 
   return Buffer.from(JSON.stringify(envelope), 'utf8');
 };
 
-/** The correlation id of a reply envelope, if it is one. */
-export const readCorrelationId = (data: Buffer): string | undefined => {
+/** The `replyTo` and `correlationId` a reply envelope carries (the reply address includes the call id). */
+export const readReplyRouting = (data: Buffer): { replyTo?: string; correlationId?: string } => {
   const metadata = parse(data)?.metadata;
-  return isObject(metadata) && typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined;
+  if (!isObject(metadata)) return {};
+  return {
+    replyTo: typeof metadata.replyTo === 'string' ? metadata.replyTo : undefined,
+    correlationId: typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined,
+  };
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -25,14 +25,14 @@ export interface RedisKeys {
   readonly topicIndex: string;
   /** streams: channel announcing a type published for the first time. */
   readonly topicAnnounce: string;
-  /** A new logical reply address of a client of `channel`. */
+  /** A new logical reply address of a client of `channel`; one call's address is `<address>#<call id>`. */
   replyAddress(id: string): string;
-  /** Whether a logical channel is a reply address (replies are always pub/sub). */
-  isReplyAddress(channel: string): boolean;
+  /** The Redis channel of a reply address (with or without a call id), or undefined when `name` is none (replies are always pub/sub). */
+  replyChannelOf(name: string): string | undefined;
 }
 
 const TOPIC = 'topic:';
-const REPLY = /:reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REPLY = /^(.*:reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:#[^#]*)?$/;
 
 export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
   const prefixed = (name: string): string => prefix + name;
@@ -50,6 +50,9 @@ export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
     topicIndex: prefixed('topic-index'),
     topicAnnounce: prefixed('topic-index:new'),
     replyAddress: id => `${channel}:reply:${id}`,
-    isReplyAddress: name => REPLY.test(name),
+    replyChannelOf: name => {
+      const match = REPLY.exec(name);
+      return match ? prefixed(match[1]) : undefined;
+    },
   };
 };

@@ -102,7 +102,8 @@ export class PubSubMode implements TransportMode {
   }
 
   async emit(channel: string, message: TransportMessage): Promise<boolean> {
-    const target = this.ctx.options.keys.prefixed(channel);
+    const { keys } = this.ctx.options;
+    const target = keys.replyChannelOf(channel) ?? keys.prefixed(channel);
     await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
     return true;
   }

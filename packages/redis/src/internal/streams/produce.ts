@@ -10,9 +10,9 @@ import { toEntryFields } from './entryFields';
  */
 export const produce = async (ctx: ModeContext, channel: string, message: TransportMessage, routing?: { replyTo: string; correlationId: string }): Promise<void> => {
   const { keys, maxLen } = ctx.options;
-  const target = keys.prefixed(channel);
-  if (keys.isReplyAddress(channel)) await ctx.withinTimeout(() => ctx.command.publish(target, toBytes(message.data)));
-  else await ctx.withinTimeout(() => ctx.command.call('XADD', xaddArgs(target, maxLen, toEntryFields(message, routing))));
+  const replies = keys.replyChannelOf(channel);
+  if (replies) await ctx.withinTimeout(() => ctx.command.publish(replies, toBytes(message.data)));
+  else await ctx.withinTimeout(() => ctx.command.call('XADD', xaddArgs(keys.prefixed(channel), maxLen, toEntryFields(message, routing))));
 };
 
 /**
