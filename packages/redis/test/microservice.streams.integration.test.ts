@@ -112,6 +112,23 @@ describe('Redis microservice, streams mode (durable delivery)', () => {
     expect(await pending(channel)).toBe(0);
   });
 
+  test('an entry its consumers keep crashing on is dead-lettered once its deliveries pass maxAttempts, without running again', async () => {
+    const channel = bed.channel('poison');
+    const client = await services.client({ channel, mode: 'streams' });
+    await bed.admin.xgroup('CREATE', bed.key(channel), channel, '0', 'MKSTREAM');
+    await client.emit({ type: 'Crashy', payload: 'boom' });
+    // three consumers took it in turn and died: delivered three times
+    const [[, [[id]]]] = (await bed.admin.xreadgroup('GROUP', channel, 'ghost', 'STREAMS', bed.key(channel), '>')) as [string, [string, string[]][]][];
+    await bed.admin.xclaim(bed.key(channel), channel, 'ghost', 0, id, 'RETRYCOUNT', 3);
+
+    const seen: Event[] = [];
+    await services.service({ channel, mode: 'streams', consumer: 'next', claimIdleTime: 200, retry: { maxAttempts: 3 } }, { effects: [recorder('Crashy', seen)] });
+    await waitFor(async () => (await deadLetters(channel)).length === 1, 5_000, 'dead letter');
+    expect(seen).toEqual([]);
+    expect((await deadLetters(channel))[0]).toEqual(expect.objectContaining({ reason: 'failed', errorName: 'MaxAttemptsExceededError', attempts: '4' }));
+    expect(await pending(channel)).toBe(0);
+  });
+
   describe('with a consumer in a child process', () => {
     // the child runs on the built packages (packages/*/dist)
     beforeAll(() => {

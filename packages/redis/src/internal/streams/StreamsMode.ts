@@ -1,4 +1,3 @@
-import type { EncodedError } from '@tributary/core';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
 import { CLOSE_WAIT } from '../TransportMode';
 import { settleWithin } from '../clients';
@@ -73,7 +72,7 @@ export class StreamsMode implements TransportMode {
   }
 
   private handle(entry: StreamEntry, deliveries: number): void {
-    const { retry, group } = this.ctx.options;
+    const { group } = this.ctx.options;
     if (!entry.fields) {
       // trimmed away (MAXLEN) or deleted while pending: nothing left to process
       this.track(entry.stream, entry.id, this.ctx.command.xack(entry.stream, group, entry.id));
@@ -84,15 +83,6 @@ export class StreamsMode implements TransportMode {
     const { raw } = message;
     this.inFlight.add(raw, message);
     this.busy.add(`${raw.stream} ${raw.id}`);
-    if (deliveries > 1 && raw.attempt > retry.maxAttempts) {
-      // delivered again and again without being settled: its consumers crash on it
-      const error: EncodedError = {
-        name: 'RedeliveryLimitError',
-        message: `Delivered ${raw.attempt} times without being settled: the consumers handling it crashed or were killed.`,
-      };
-      void this.deadLetter(message, { reason: 'failed', error, attempts: raw.attempt });
-      return;
-    }
     this.deliver?.(message);
   }
 

@@ -14,7 +14,9 @@ export interface StreamRaw {
 /**
  * The message handed to the messaging layer for an entry: the envelope bytes as they are
  * (malformed ones too: the messaging layer reports and dead-letters them) and the routing
- * facts of the fields. `deliveries` above 1 (recovered or claimed entries) count as attempts.
+ * facts of the fields. `deliveries` above 1 (recovered or claimed entries) count as attempts,
+ * so that an entry whose consumers keep crashing on it goes past `retry.maxAttempts` and the
+ * messaging layer dead-letters it instead of running it again.
  */
 export const toStreamMessage = (entry: StreamEntry & { fields: EntryFields }, deliveries: number): TransportMessage & { raw: StreamRaw } => {
   const { fields } = entry;
