@@ -102,7 +102,6 @@ export function act<I extends Event, O = Event, E = never>(
           failure ??= stoppedError();
           end(undefined);
         };
-        if (tracker) running.add(stopped);
         const onError = (error: unknown): Observable<O | E> => {
           if (!errorFn) failure = error ?? new Error('act: the stream errored with no error value');
           try {
@@ -147,7 +146,11 @@ export function act<I extends Event, O = Event, E = never>(
             },
           });
         sub = subscribeTo(work$);
-        if (!ended) inner.add(sub);
+        // work that ended synchronously (most of it) never enters the sets
+        if (!ended) {
+          inner.add(sub);
+          if (tracker) running.add(stopped);
+        }
       };
 
       const outer = source.subscribe({

@@ -17,13 +17,13 @@ export const wireMetadata = (metadata: EventMetadata | undefined): EventMetadata
 /** Frames an event (whose metadata is already complete) for a transport. */
 export const toTransportMessage = (event: Event, wire: TransportWire, transformer: TransportMessageTransformer): TransportMessage => {
   const metadata = event.metadata ?? {};
-  const body: Event = { type: event.type, payload: event.payload, error: event.error };
+  // literals, not `{ ...body, metadata }`: V8 makes objects built by spread plus new keys slowly
   const data =
     wire === 'body'
-      ? transformer.encode(body)
+      ? transformer.encode({ type: event.type, payload: event.payload, error: event.error })
       : wire === 'envelope'
-        ? transformer.encode({ ...body, metadata: wireMetadata(metadata) })
-        : { ...body, metadata: wireMetadata(metadata) };
+        ? transformer.encode({ type: event.type, payload: event.payload, error: event.error, metadata: wireMetadata(metadata) })
+        : { type: event.type, payload: event.payload, error: event.error, metadata: wireMetadata(metadata) };
   return {
     data,
     messageId: metadata.id,
@@ -56,7 +56,9 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
     throw new DecodeFailure('no "type" string in the body');
   }
   const carried: EventMetadata | undefined = decoded.metadata && typeof decoded.metadata === 'object' ? decoded.metadata : undefined;
-  const metadata: EventMetadata = carried ? { ...carried } : {};
+  // copied key by key, not `{ ...carried }`: keys added to a spread copy take V8's slow path
+  const metadata: EventMetadata = {};
+  if (carried) for (const key of Object.keys(carried)) metadata[key] = carried[key];
   if (message.messageId !== undefined) metadata.id = message.messageId;
   if (message.correlationId !== undefined) metadata.correlationId = message.correlationId;
   if (message.replyTo !== undefined) metadata.replyTo = message.replyTo;
