@@ -16,6 +16,7 @@ import { AMQP_URL, environment, machine, portOpen, probeEnvironment } from './ha
 import { buildRows, renderNotMeasured, renderTable } from './harness/report';
 import { checkTargets, renderTargets } from './harness/targets';
 import type { CellResult, SystemSpec, Workload } from './harness/types';
+import { deleteQueues, tributaryQueues } from './systems/amqp';
 import { WORKLOADS } from './workloads';
 
 const arg = (name: string): string | undefined => {
@@ -30,6 +31,19 @@ const ONLY = arg('only');
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
+/** Queues of RabbitMQ cells, deleted at the end in case a cell could not (a broker restart in the middle). */
+const amqpTags: string[] = [];
+
+const sweepQueues = async (): Promise<void> => {
+  if (amqpTags.length === 0 || environment.rabbitmq) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    deleteQueues(amqpTags.flatMap(tributaryQueues)).catch(error => log(`could not delete the benchmark queues: ${(error as Error).message}`)),
+    new Promise(resolve => (timer = setTimeout(resolve, 10_000))),
+  ]);
+  clearTimeout(timer);
+};
+
 const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): Promise<CellResult> => {
   const system = { ...spec, n: Math.max(100, Math.round(spec.n * SCALE)) };
   const base = { workload: workload.id, system: system.id, side: system.side, label: system.label, n: system.n };
@@ -42,11 +56,13 @@ const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): 
   let outcome;
   try {
     outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, deadline - performance.now()));
+    if (workload.usesRabbitMq) amqpTags.push(outcome.tag);
     if (!outcome.ok && workload.retryOnce && deadline - performance.now() > 5000) {
       log(`    ${workload.id} / ${system.id}: ${outcome.reason}; retrying once`);
       // a restarted broker: wait (bounded) until it answers again
       for (let i = 0; i < 60 && (await portOpen(AMQP_URL, 5672)) !== undefined; i++) await new Promise(resolve => setTimeout(resolve, 1000));
       outcome = await runCellProcess(workload, system, RUNS, Math.min(workload.timeoutMs, deadline - performance.now()));
+      amqpTags.push(outcome.tag);
     }
   } finally {
     release?.();
@@ -73,6 +89,7 @@ const main = async (): Promise<void> => {
       log(`    ${system.id.padEnd(13)} ${cell.status === 'ok' ? `${figures}${lost ? `  lost/failed=${lost}` : ''}` : `not measured: ${cell.reason}`}  (${(cell.wallMs / 1000).toFixed(1)} s)`);
     }
   }
+  await sweepQueues();
   const rows = buildRows(workloads, cells);
   const checks = checkTargets(rows, cells);
   const table = renderTable(rows);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunSample, SystemSpec, Workload } from './types';
 
-type Outcome = { ok: true; samples: RunSample[] } | { ok: false; reason: string };
+type Outcome = ({ ok: true; samples: RunSample[] } | { ok: false; reason: string }) & { tag: string };
 
 /** Unique per cell: prefix of its queues, channels and streams. */
 export const cellTag = (workload: Workload, system: SystemSpec): string =>
@@ -15,7 +15,8 @@ export const cellTag = (workload: Workload, system: SystemSpec): string =>
  */
 export const runCellProcess = (workload: Workload, system: SystemSpec, runs: number, timeoutMs: number): Promise<Outcome> =>
   new Promise(resolve => {
-    const request = { workload: workload.id, system: system.id, n: system.n, runs, tag: cellTag(workload, system) };
+    const tag = cellTag(workload, system);
+    const request = { workload: workload.id, system: system.id, n: system.n, runs, tag };
     const child = fork(join(__dirname, '..', 'worker.js'), [JSON.stringify(request)], {
       // BENCH_PROF=<dir> profiles every cell (node --cpu-prof), to find hot paths
       execArgv: [...(workload.gc ? ['--expose-gc'] : []), ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])],
@@ -26,7 +27,8 @@ export const runCellProcess = (workload: Workload, system: SystemSpec, runs: num
       stderr = (stderr + String(chunk)).slice(-2000);
     });
     let done = false;
-    const finish = (outcome: Outcome) => {
+    const finish = (result: { ok: true; samples: RunSample[] } | { ok: false; reason: string }) => {
+      const outcome: Outcome = { ...result, tag };
       if (done) return;
       done = true;
       clearTimeout(timer);

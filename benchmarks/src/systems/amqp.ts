@@ -13,7 +13,7 @@ import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } fr
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 /** Deletes the queues a cell declared (a fresh connection: the cell's own may be gone). */
-const deleteQueues = async (queues: readonly string[]): Promise<void> => {
+export const deleteQueues = async (queues: readonly string[]): Promise<void> => {
   const connection = await amqplib.connect(AMQP_URL);
   try {
     const channel = await connection.createChannel();
@@ -24,7 +24,7 @@ const deleteQueues = async (queues: readonly string[]): Promise<void> => {
 };
 
 /** Every queue a Tributary service on `queue` declares with default options. */
-const tributaryQueues = (queue: string): string[] => {
+export const tributaryQueues = (queue: string): string[] => {
   const retry = resolveRetryOptions(undefined);
   const delays = new Set<number>();
   for (let attempt = 1; attempt < retry.maxAttempts; attempt++) delays.add(retryDelay(retry, attempt));
