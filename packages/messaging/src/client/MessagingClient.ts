@@ -45,7 +45,7 @@ export const createClientApi = (
   // an open connection is used (and closed) as it is; a function connects on first use
   let connection: TransportLayerConnection | undefined = typeof connect === 'function' ? undefined : connect;
   const ready = async () => (connection ??= await (connect as () => Promise<TransportLayerConnection>)());
-  const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer);
+  const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer, true);
   const taken = (what: string) => (ok: boolean) => {
     if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
   };

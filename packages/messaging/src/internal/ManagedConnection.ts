@@ -258,7 +258,7 @@ export class ManagedConnection<T extends Transport = Transport> implements Micro
       metadata: this.outputMetadata(metadata, tracker, destination),
     };
     if (this.events.observed) this.events.next(out);
-    const message = toTransportMessage(out, this.layer.wire, this.transformer);
+    const message = toTransportMessage(out, this.layer.wire, this.transformer, true);
     tracker?.begin();
     this.transport.emitMessage(destination, message).then(
       () => tracker?.end(),

@@ -15,15 +15,22 @@ export const wireMetadata = (metadata: EventMetadata | undefined): EventMetadata
 };
 
 /** Frames an event (whose metadata is already complete) for a transport. */
-export const toTransportMessage = (event: Event, wire: TransportWire, transformer: TransportMessageTransformer): TransportMessage => {
+export const toTransportMessage = (
+  event: Event,
+  wire: TransportWire,
+  transformer: TransportMessageTransformer,
+  /** The metadata is already a fresh wire-only object (made by outgoingEvent / output): no copy. */
+  fresh = false,
+): TransportMessage => {
   const metadata = event.metadata ?? {};
+  const carried = fresh ? metadata : wireMetadata(metadata);
   // literals, not `{ ...body, metadata }`: V8 makes objects built by spread plus new keys slowly
   const data =
     wire === 'body'
       ? transformer.encode({ type: event.type, payload: event.payload, error: event.error })
       : wire === 'envelope'
-        ? transformer.encode({ type: event.type, payload: event.payload, error: event.error, metadata: wireMetadata(metadata) })
-        : { type: event.type, payload: event.payload, error: event.error, metadata: wireMetadata(metadata) };
+        ? transformer.encode({ type: event.type, payload: event.payload, error: event.error, metadata: carried })
+        : { type: event.type, payload: event.payload, error: event.error, metadata: carried };
   return {
     data,
     messageId: metadata.id,

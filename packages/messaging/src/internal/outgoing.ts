@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { EncodedError, Event, EventError, getDeliveryTracker } from '@tributary/core';
+import { EncodedError, Event, EventError, EventMetadata, getDeliveryTracker } from '@tributary/core';
 import { Delivery } from './Delivery';
 import { RemoteError } from '../errors/errors';
-import { wireMetadata } from './codec';
 
-/** A copy of an event about to be sent, with `id`, `timestamp` and `correlationId` filled. */
+/** Metadata keys that belong to one delivery, never to an event being sent. */
+const LOCAL_KEYS = new Set(['raw', 'replyTo', 'attempt']);
+
+/**
+ * A copy of an event about to be sent, with `id`, `timestamp` and `correlationId` filled. Its
+ * metadata is fresh and holds only what crosses the wire (one copy, built key by key).
+ */
 export const outgoingEvent = (event: Event): Event => {
-  const metadata = wireMetadata(event.metadata) ?? {};
+  const source = event.metadata;
+  const metadata: EventMetadata = {};
+  if (source) {
+    for (const key of Object.keys(source)) {
+      const value = source[key];
+      if (value !== undefined && !LOCAL_KEYS.has(key)) metadata[key] = value;
+    }
+  }
   // metadata taken from a received event: this is a new event, caused by that one
   const cause = getDeliveryTracker(event);
   if (cause instanceof Delivery) {
     metadata.causationId = cause.event.metadata?.id;
-    metadata.id = undefined;
-    metadata.timestamp = undefined;
+    metadata.id = randomUUID();
+    metadata.timestamp = Date.now();
+  } else {
+    metadata.id ??= randomUUID();
+    metadata.timestamp ??= Date.now();
   }
-  const id = metadata.id ?? randomUUID();
-  metadata.id = id;
-  metadata.timestamp ??= Date.now();
-  metadata.correlationId ??= id;
-  delete metadata.replyTo;
-  delete metadata.attempt;
+  metadata.correlationId ??= metadata.id;
   return { type: event.type, payload: event.payload, error: event.error, metadata };
 };
 
