@@ -39,26 +39,12 @@ const transportExport = (name: string): string | undefined => {
   }
 };
 
-const resolvable = (name: string, why: string): string | undefined => {
-  try {
-    require.resolve(name);
-    return undefined;
-  } catch {
-    return why;
-  }
-};
-
 /** Probes brokers and packages, once, in the parent. */
 export const probeEnvironment = async (): Promise<void> => {
   environment.rabbitmq = await portOpen(AMQP_URL, 5672);
   environment.redis = await portOpen(REDIS_URL, 6379);
   environment.tributaryAmqp = transportExport('@tributary/amqp');
   environment.tributaryRedis = transportExport('@tributary/redis');
-  if (resolvable('amqp-connection-manager', 'missing')) {
-    environment.notes.push(
-      "Marble.js AMQP ran on a stand-in for amqp-connection-manager (not installed here; systems/amqpConnectionManagerStandIn.ts): Marble's strategy runs unchanged over plain amqplib, which flatters Marble if anything.",
-    );
-  }
 };
 
 /** The machine, for the report. */

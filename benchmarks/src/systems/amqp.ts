@@ -6,7 +6,6 @@ import { firstValueFrom } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { AMQP_URL, environment } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
-import { useStandInIfMissing } from './amqpConnectionManagerStandIn';
 import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
 
 /** The reply address of RabbitMQ's direct reply-to. */
@@ -120,10 +119,9 @@ export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
 
 /**
  * Marble.js 4.1.0 on `Transport.AMQP`, with Tributary's prefetch (Marble's default is 1) and a
- * durable queue. Its `amqp-connection-manager` is a stand-in when the package is missing.
+ * durable queue, with its own `amqp-connection-manager`.
  */
 export const marbleAmqp = async (tag: string): Promise<BenchSystem> => {
-  useStandInIfMissing();
   const counter = new Counter();
   const options = { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, prefetchCount: 32, timeout: SEND_TIMEOUT };
   const microservice = await MM.createMicroservice({
