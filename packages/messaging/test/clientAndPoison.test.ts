@@ -44,3 +44,17 @@ describe('a message over its attempts', () => {
     await service.close();
   });
 });
+
+describe('MessagingClient errors', () => {
+  it('emit of an event that cannot be encoded rejects (never throws synchronously)', async () => {
+    const Client = createContextToken<MessagingClient>('Client');
+    const provider = { type: Transport.AMQP, createTransportLayer: (options: any) => ({ ...createLocalTransportLayer(options), config: { ...createLocalTransportLayer(options).config, wire: 'body' as const } }) };
+    const context = await contextFactory(bindEagerlyTo(Client)(MessagingClient({ transport: provider, options: { channel: 'enc', broker: new LocalBroker() } })));
+    const client = useContext(Client)(lookup(context));
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const result = client.emit({ type: 'Bad', payload: circular });
+    await expect(result).rejects.toThrow(TypeError);
+    await expect(client.publish({ type: 'Bad', payload: circular })).rejects.toThrow(TypeError);
+  });
+});

@@ -5,7 +5,7 @@ import { fromTransportMessage, toTransportMessage } from '../internal/codec';
 import { outgoingEvent, replyError } from '../internal/outgoing';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
-import type { TransportLayerConnection, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
+import type { TransportLayerConnection, TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 import { jsonTransformer } from '../transport/jsonTransformer';
 
 /**
@@ -50,15 +50,26 @@ export const createClientApi = (
     if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
   };
   return {
-    emit: async event => {
-      const message = frame(event);
-      const conn = connection ?? (await ready());
-      taken('message')(await conn.emitMessage(target.channel, message));
+    // plain promise chains: emit is on the hot path, and an async function costs more
+    emit: event => {
+      let message: TransportMessage;
+      try {
+        message = frame(event);
+      } catch (error) {
+        return Promise.reject(error); // an unencodable event rejects, as an async function would
+      }
+      const sent = connection ? connection.emitMessage(target.channel, message) : ready().then(c => c.emitMessage(target.channel, message));
+      return sent.then(taken('message'));
     },
-    publish: async event => {
-      const message = frame(event);
-      const conn = connection ?? (await ready());
-      taken('publication')(await conn.publishMessage(event.type, message));
+    publish: event => {
+      let message: TransportMessage;
+      try {
+        message = frame(event);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const sent = connection ? connection.publishMessage(event.type, message) : ready().then(c => c.publishMessage(event.type, message));
+      return sent.then(taken('publication'));
     },
     send: <R extends Event>(event: Event) =>
       defer(async () => {
