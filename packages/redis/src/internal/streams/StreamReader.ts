@@ -10,6 +10,8 @@ export interface ReaderHost {
   handle(entry: StreamEntry, deliveries: number): void;
   /** Whether an entry is in flight or being settled here (recovery must not deliver it again). */
   isBusy(stream: string, id: string): boolean;
+  /** Runs a recovery pass (re-read or claim), during which entries settled meanwhile still count as busy. */
+  pass(run: () => Promise<void>): Promise<void>;
   /** Waits until fewer than `batchSize` entries are in flight. */
   slot(): Promise<void>;
   inFlightCount(): number;
@@ -80,11 +82,15 @@ export class StreamReader {
       this.recover = false;
       this.clientId = Number(await client.client('ID'));
       await this.groups.ensure(client);
-      for (const stream of this.groups.streams) await this.recoverOwn(client, stream);
+      await this.host.pass(async () => {
+        for (const stream of this.groups.streams) await this.recoverOwn(client, stream);
+      });
     }
     if (Date.now() >= this.nextMaintenance) {
       this.nextMaintenance = Date.now() + Math.max(50, Math.min(claimIdleTime / 2, 5_000));
-      for (const stream of this.groups.streams) await this.claim(client, stream);
+      await this.host.pass(async () => {
+        for (const stream of this.groups.streams) await this.claim(client, stream);
+      });
       await this.groups.discover(client);
       await this.host.maintain();
     }

@@ -24,6 +24,12 @@ export class StreamsMode implements TransportMode {
   private readonly inFlight = new InFlight<StreamRaw>();
   /** `<stream> <id>` of entries handed over and not yet settled in Redis (recovery skips them). */
   private readonly busy = new Set<string>();
+  /**
+   * Entries settled while a recovery pass runs: its snapshot of the pending list may predate
+   * their `XACK` (another connection), so they must not be handed over again.
+   */
+  private readonly settledDuringPass = new Set<string>();
+  private passing = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly groups: StreamGroups;
   private reader?: StreamReader;
@@ -49,7 +55,16 @@ export class StreamsMode implements TransportMode {
     const { batchSize, keys } = this.ctx.options;
     const reader = new StreamReader(this.ctx, this.groups, {
       handle: (entry, deliveries) => this.handle(entry, deliveries),
-      isBusy: (stream, id) => this.busy.has(`${stream} ${id}`),
+      isBusy: (stream, id) => this.busy.has(`${stream} ${id}`) || this.settledDuringPass.has(`${stream} ${id}`),
+      pass: async run => {
+        this.passing = true;
+        try {
+          await run();
+        } finally {
+          this.passing = false;
+          this.settledDuringPass.clear();
+        }
+      },
       slot: () => this.inFlight.below(batchSize),
       inFlightCount: () => this.inFlight.size,
       maintain: () => this.moveDue(),
@@ -161,6 +176,7 @@ export class StreamsMode implements TransportMode {
       this.ctx.report(error);
     } finally {
       this.busy.delete(`${stream} ${id}`);
+      if (this.passing) this.settledDuringPass.add(`${stream} ${id}`);
     }
   }
 
