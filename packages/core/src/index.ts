@@ -30,6 +30,8 @@ export type { ContextToken } from './context/contextToken';
 export { createContext, register, registerAll, unregister, lookup, resolve, reader, DerivedContextToken } from './context/context';
 export type { Context, ContextProvider, ContextReader, BoundDependency } from './context/context';
 export { bindTo, bindLazilyTo, bindEagerlyTo } from './context/bind';
+export type { ReaderOrValue } from './context/bind';
+export type { ContextEntry, EntryState } from './internal/contextEntry';
 export { createReader } from './context/createReader';
 export type { ReaderHandler } from './context/createReader';
 export { useContext } from './context/useContext';

@@ -23,7 +23,7 @@ export type { TransportProvider } from './transport/provideTransportLayer';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
-export type { LocalDeadLetter } from './local/LocalBroker';
+export type { LocalDeadLetter, LocalMessageHandler } from './local/LocalBroker';
 export { createLocalTransportLayer, EVENT_BUS_CHANNEL } from './local/createLocalTransportLayer';
 export type { LocalStrategyOptions } from './local/createLocalTransportLayer';
 
@@ -47,7 +47,7 @@ export type { MessagingListener, MessagingListenerConfig } from './server/messag
 export { createMicroservice } from './server/createMicroservice';
 export type { CreateMicroserviceConfig, Microservice } from './server/createMicroservice';
 export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
-export type { CloseOptions, MicroserviceConnection } from './server/microservice.interface';
+export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle } from './server/microservice.interface';
 export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
 export type { AllServerEvents } from './server/serverEvents';
 export { TransportLayerToken, ServerEventsToken } from './server/tokens';

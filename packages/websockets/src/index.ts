@@ -38,7 +38,7 @@ export type { SubscriptionOptions } from './subscriptions/subscriptions';
 
 // bridge
 export { bridgeToWebSockets } from './bridge/bridgeToWebSockets';
-export type { BridgeToWebSocketsConfig, BridgeSource } from './bridge/bridgeToWebSockets';
+export type { BridgeToWebSocketsConfig, BridgeSource, HasEvents } from './bridge/bridgeToWebSockets';
 
 // transformer
 export { jsonTransformer } from './transformer/EventTransformer';

@@ -1,7 +1,12 @@
 import type { BoundDependency, ContextReader } from './context';
 import type { ContextToken } from './contextToken';
 
-type ReaderOrValue<T> = ContextReader<T | Promise<T>> | Exclude<T, Function>;
+/**
+ * A dependency: a reader of the context (sync or async), or a plain value (not a function).
+ * @since 0.1.0
+ * @category context
+ */
+export type ReaderOrValue<T> = ContextReader<T | Promise<T>> | Exclude<T, Function>;
 
 const toReader = <T>(dependency: ReaderOrValue<T>): ContextReader<T | Promise<T>> =>
   typeof dependency === 'function' ? (dependency as ContextReader<T>) : () => dependency as T;

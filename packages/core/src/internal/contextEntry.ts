@@ -1,6 +1,11 @@
 import type { ContextToken } from '../context/contextToken';
 import { ContextError } from '../error/ContextError';
 
+/**
+ * The state of a binding: not built, being built, waiting for an async reader, built, failed.
+ * @since 0.1.0
+ * @category context
+ */
 export const enum EntryState {
   UNRESOLVED,
   EVALUATING,
@@ -9,7 +14,12 @@ export const enum EntryState {
   FAILED,
 }
 
-/** One binding in a context: the reader, and what became of it. */
+/**
+ * One binding in a context: the reader, and what became of it (internal state; read it only
+ * through `lookup` / `useContext`).
+ * @since 0.1.0
+ * @category context
+ */
 export interface ContextEntry {
   token: ContextToken;
   eager: boolean;

@@ -21,18 +21,9 @@ import type {
   TransportMessageTransformer,
 } from '../transport/transport.interface';
 import { retryDelay } from '../transport/retry';
-import { CloseOptions, DEFAULT_DRAIN_TIMEOUT, MicroserviceConnection } from '../server/microservice.interface';
+import { CloseOptions, DEFAULT_DRAIN_TIMEOUT, ListenerConnection, ListenerHandle } from '../server/microservice.interface';
 import { DecodeFailure, fromTransportMessage, toTransportMessage } from './codec';
 import { Delivery, DeliveryOwner, Outcome } from './Delivery';
-
-/** What a listener gives the connection: where to push events, how to stop. */
-export interface ListenerHandle {
-  readonly transformer: TransportMessageTransformer;
-  dispatch(event: Event): void;
-  /** An error not tied to a message (malformed input): for the listener's error$. */
-  reportError(error: Error): void;
-  close(): void;
-}
 
 /** `reply()` without a known destination. */
 export const UNKNOWN_TAG = '_UNKNOWN_';
@@ -43,7 +34,7 @@ const TAG = 'messaging';
  * The connection effects see (`ctx.client`): the transport's connection plus decoding,
  * delivery tracking, settlement (ack / retry / dead letter), output routing and draining.
  */
-export class ManagedConnection<T extends Transport = Transport> implements MicroserviceConnection<T>, DeliveryOwner {
+export class ManagedConnection<T extends Transport = Transport> implements ListenerConnection<T>, DeliveryOwner {
   readonly type: T;
   readonly config: { channel: string; timeout: number; raw?: unknown };
   readonly message$: Observable<TransportMessage>;

@@ -13,7 +13,13 @@ export interface LocalDeadLetter {
   info: DeadLetterInfo;
 }
 
-type Handler = (message: TransportMessage, callId: string) => void;
+/**
+ * Receives a message from the in-process broker (`callId` is set for replies).
+ * @since 0.1.0
+ * @category local transport
+ */
+export type LocalMessageHandler = (message: TransportMessage, callId: string) => void;
+type Handler = LocalMessageHandler;
 
 interface LocalQueue {
   consumers: Handler[];

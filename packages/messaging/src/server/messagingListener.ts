@@ -11,7 +11,7 @@ import {
 import * as O from 'fp-ts/Option';
 import { catchError, identity, Observable, Subject, Subscription } from 'rxjs';
 import type { MsgEffect, MsgErrorEffect, MsgMiddlewareEffect, MsgOutputEffect } from '../effects/messaging.effects.interface';
-import type { ListenerHandle, ManagedConnection } from '../internal/ManagedConnection';
+import type { ListenerConnection, ListenerHandle } from './microservice.interface';
 import type { TransportMessageTransformer } from '../transport/transport.interface';
 import { jsonTransformer } from '../transport/jsonTransformer';
 
@@ -37,7 +37,7 @@ export interface MessagingListenerConfig {
  * @category listener
  */
 export interface MessagingListener {
-  (connection: ManagedConnection): ListenerHandle;
+  (connection: ListenerConnection): ListenerHandle;
 }
 
 /** How often one effect may fail and be restarted before it is left stopped. */

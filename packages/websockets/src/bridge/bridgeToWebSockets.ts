@@ -7,7 +7,12 @@ import { isEvent } from '../internal/wire';
 import { isCloseEvent } from '../server/serverEvents';
 
 /** Anything with a stream of events: an `EventBusClient`, a microservice connection. */
-type HasEvents = { readonly event$: Observable<Event> };
+/**
+ * Anything that shows its events as `event$` (an `EventBusClient`, a microservice connection).
+ * @since 0.1.0
+ * @category bridge
+ */
+export type HasEvents = { readonly event$: Observable<Event> };
 
 /**
  * Where bridged events come from: a stream of events, something with `event$` (an
