@@ -80,7 +80,7 @@ export interface RedisStrategyOptions extends DeliveryOptions {
   consumer?: string;
   /** streams: approximate stream retention (`XADD ... MAXLEN ~`); `false` keeps everything. Default 100 000. */
   maxLen?: number | false;
-  /** streams: after how long (ms) an unacknowledged entry of another consumer is claimed (`XAUTOCLAIM`). Default 30 000. */
+  /** streams: how long (ms) the entries of a dead consumer wait before another claims them (`XAUTOCLAIM`); live consumers renew theirs. Default 30 000. */
   claimIdleTime?: number;
   /** streams: entries read per `XREADGROUP`, and the most in flight at once. Default 32. */
   batchSize?: number;
