@@ -8,7 +8,16 @@ import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './help
 class RedisProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   port = 0;
+
+  /** Stops forwarding bytes while keeping every connection open: the connection hangs. */
+  freeze(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+    }
+  }
 
   async start(): Promise<void> {
     if (this.server) return;
@@ -21,6 +30,7 @@ class RedisProxy {
         socket.on('error', () => undefined);
       }
       client.pipe(upstream).pipe(client);
+      this.pairs.add([client, upstream]);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -53,6 +63,18 @@ describe('@tributary/redis during a Redis outage', () => {
     await proxy.start().catch(() => undefined); // let the connections close politely
     await bed.close();
     await proxy.stop();
+  });
+
+  test('a command written on a connection that then hangs (still "ready") is bounded by timeout', async () => {
+    const channel = bed.channel('hung');
+    const host = `redis://127.0.0.1:${proxy.port}`;
+    const client = await bed.connect({ host, channel, mode: 'streams', timeout: 400 }, false);
+    await client.emitMessage(channel, outgoing({ type: 'Before' }));
+    proxy.freeze();
+    const started = Date.now();
+    await expect(client.emitMessage(channel, outgoing({ type: 'Hung' }))).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   test('streams: emit fails with BrokerUnavailableError after timeout while Redis is away; the consumer recovers by itself and processes what others emitted meanwhile', async () => {

@@ -16,6 +16,8 @@ export const createClient = (options: ResolvedRedisOptions, role: ClientRole): R
     // how long a closed connection's socket may linger before it is destroyed (ioredis: 2 s)
     disconnectTimeout: 500,
     connectionName: `tributary:${options.channel}:${role}`.replace(/\s/g, '_'),
+    // commands issued in one tick go out in one write (emit bursts, replies); options may turn it off
+    enableAutoPipelining: role === 'command',
     ...options.client,
   });
 
@@ -55,8 +57,69 @@ export const orUnavailable = async <T>(promise: Promise<T>, timeout: number, add
   }
 };
 
+/**
+ * Commands sent on a ready connection, bounded by one sweep timer per client instead of a
+ * timer per command (the hot path of emit, send and XACK): if the connection drops after the
+ * command was written, the caller still gets `BrokerUnavailableError` at its deadline.
+ */
+class Deadlines {
+  private readonly pending = new Set<{ deadline: number; expire: () => void }>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly every: number) {}
+
+  add(entry: { deadline: number; expire: () => void }): void {
+    this.pending.add(entry);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.sweep(), this.every);
+      this.timer.unref();
+    }
+  }
+
+  delete(entry: { deadline: number; expire: () => void }): void {
+    this.pending.delete(entry);
+    if (this.pending.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const entry of this.pending) {
+      if (entry.deadline <= now) {
+        this.delete(entry);
+        entry.expire();
+      }
+    }
+  }
+}
+
+const deadlines = new WeakMap<Redis, Deadlines>();
+
 /** Runs `command` once the client is ready, failing with `BrokerUnavailableError` after `timeout` ms in all. */
-export const withinTimeout = async <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
+export const withinTimeout = <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
+  if (client.status !== 'ready' || !Number.isFinite(timeout)) return waitThenRun(client, timeout, address, command);
+  let watch = deadlines.get(client);
+  if (!watch) deadlines.set(client, (watch = new Deadlines(Math.max(25, Math.min(1000, Math.floor(timeout / 4))))));
+  const dog = watch;
+  return new Promise<T>((resolve, reject) => {
+    const entry = { deadline: Date.now() + timeout, expire: () => reject(new BrokerUnavailableError(address, timeout)) };
+    dog.add(entry);
+    command().then(
+      value => {
+        dog.delete(entry);
+        resolve(value);
+      },
+      error => {
+        dog.delete(entry);
+        reject(error);
+      },
+    );
+  });
+};
+
+const waitThenRun = async <T>(client: Redis, timeout: number, address: string, command: () => Promise<T>): Promise<T> => {
   const started = Date.now();
   await whenReady(client, timeout, address);
   return orUnavailable(command(), Math.max(1, timeout - (Date.now() - started)), address);

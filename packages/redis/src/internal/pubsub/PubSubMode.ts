@@ -83,7 +83,9 @@ export class PubSubMode implements TransportMode {
   private dispatch(message: TransportMessage, channel: string): void {
     if (!this.deliver) return;
     const raw: PubSubRaw = { mode: 'pubsub', channel };
-    const delivered: TransportMessage = { ...message, raw };
+    // not `{ ...message, raw }`: V8 builds spread copies with new keys on its slow path
+    const delivered: TransportMessage = Object.assign({}, message);
+    delivered.raw = raw;
     this.inFlight.add(raw, delivered);
     this.deliver(delivered);
   }
