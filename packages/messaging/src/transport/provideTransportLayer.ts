@@ -1,5 +1,6 @@
 import { Transport, TRANSPORT_PACKAGES } from './Transport';
 import type { TransportLayer } from './transport.interface';
+import { CoreError } from '@tributary/core';
 import { TransportNotInstalledError } from '../errors/errors';
 import { createLocalTransportLayer } from '../local/createLocalTransportLayer';
 
@@ -13,6 +14,15 @@ export interface TransportProvider {
   createTransportLayer(options: any): TransportLayer;
 }
 
+const isInstalled = (name: string): boolean => {
+  try {
+    require.resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const loadPackage = (transport: Transport): TransportProvider => {
   const name = TRANSPORT_PACKAGES[transport];
   const label = Transport[transport] ?? String(transport);
@@ -24,7 +34,12 @@ const loadPackage = (transport: Transport): TransportProvider => {
     mod = require(name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(name)) {
-      throw new TransportNotInstalledError(label, name, error);
+      if (!isInstalled(name)) throw new TransportNotInstalledError(label, name, error);
+      throw new CoreError(
+        `Transport.${label}: ${name} is installed but cannot be loaded (${(error as Error).message.split('\n')[0]}). ` +
+          'If it is a workspace package, build it first: npx tsc -b',
+        { context: 'messaging.transport', cause: error },
+      );
     }
     throw error;
   }
