@@ -1,4 +1,4 @@
-import { bindEagerlyTo, bindTo, contextFactory, createLogger, LoggerToken } from '@tributary/core';
+import { bindEagerlyTo, bindTo, contextFactory, createLogger, LoggerToken, lookup, useContext } from '@tributary/core';
 import { createMicroservice, MessagingClient, messagingListener, MicroserviceConnection, MsgEffect } from '@tributary/messaging';
 import { firstValueFrom } from 'rxjs';
 import { PlaceOrder } from './events';
@@ -36,6 +36,7 @@ export const runOrderFlow = async (transportName: TransportName = 'local', print
   const wiring = createWiring(transportName, prefix);
   const timeline = createTimeline(print);
   const connections: MicroserviceConnection[] = [];
+  const publishers: MessagingClient[] = [];
   try {
     for (const service of services) {
       const microservice = await createMicroservice({
@@ -49,8 +50,10 @@ export const runOrderFlow = async (transportName: TransportName = 'local', print
         ],
       });
       connections.push(await microservice());
+      publishers.push(useContext(PublisherToken)(lookup(microservice.context)));
     }
     const customerFacing = await MessagingClient({ transport: wiring.transport, options: wiring.client('orders') })(await contextFactory());
+    publishers.push(customerFacing);
     const accepted: string[] = [];
     for (const order of orders) {
       const reply = await firstValueFrom(customerFacing.send<{ type: string; payload: { orderId: string } }>(order));
@@ -62,9 +65,10 @@ export const runOrderFlow = async (transportName: TransportName = 'local', print
       if (Date.now() > deadline) throw new Error('The order flow did not complete within 15 s');
       await new Promise(resolve => setTimeout(resolve, 10));
     }
-    await customerFacing.close();
     return { timeline, accepted };
   } finally {
+    // services first (they drain, and may still publish), then the clients they published with
     await Promise.all(connections.map(c => c.close({ drainTimeout: 2000 })));
+    await Promise.all(publishers.map(p => p.close()));
   }
 };

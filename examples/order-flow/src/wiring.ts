@@ -35,8 +35,9 @@ export const createWiring = (name: TransportName, prefix = 'order-flow'): Wiring
       const port = Number(process.env.REDIS_PORT ?? 6379);
       return {
         transport: Transport.REDIS,
-        service: (service, subscribe = []) => ({ host, port, channel: `${prefix}.${service}`, subscribe, mode: 'streams' }),
-        client: service => ({ host, port, channel: `${prefix}.${service}`, timeout: 5000, mode: 'streams' }),
+        // every key and channel under `<prefix>:`, publish streams included
+        service: (service, subscribe = []) => ({ host, port, keyPrefix: `${prefix}:`, channel: service, subscribe, mode: 'streams' }),
+        client: service => ({ host, port, keyPrefix: `${prefix}:`, channel: service, timeout: 5000, mode: 'streams' }),
       };
     }
   }

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import * as amqp from 'amqplib';
+import Redis from 'ioredis';
+import { runOrderFlow } from '../src/app';
+
+const SERVICES = ['orders', 'payments', 'inventory', 'notifications'];
+
+/** The same effects on the brokers: only the wiring differs from the in-process run. */
+describe('order flow on the brokers', () => {
+  it('runs unchanged on RabbitMQ', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    try {
+      const { timeline, accepted } = await runOrderFlow('amqp', false, prefix);
+      expect(accepted).toHaveLength(3);
+      expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+      expect(timeline.entries.filter(e => e.service === 'payment')).toHaveLength(3);
+    } finally {
+      const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+      const channel = await connection.createChannel();
+      for (const service of SERVICES) {
+        const queue = `${prefix}.${service}`;
+        for (const name of [queue, `${queue}.dead-letter`, ...[200, 400, 800, 1600].map(d => `${queue}.retry.${d}`)]) {
+          await channel.deleteQueue(name);
+        }
+      }
+      await channel.deleteExchange(`${prefix}.events`);
+      await connection.close();
+    }
+  });
+
+  it('runs unchanged on Redis streams', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    try {
+      const { timeline, accepted } = await runOrderFlow('redis', false, prefix);
+      expect(accepted).toHaveLength(3);
+      expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+      expect(timeline.entries.filter(e => e.service === 'inventory')).toHaveLength(3);
+    } finally {
+      const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+      const keys = await redis.keys(`${prefix}:*`);
+      expect(keys.length).toBeGreaterThan(0); // everything the run made is under its prefix
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
+});
