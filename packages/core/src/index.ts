@@ -19,6 +19,7 @@ export type { Effect, EffectContext, EffectLike, EffectMiddlewareLike } from './
 export { combineEffects } from './effects/combineEffects';
 export { combineMiddlewares } from './effects/combineMiddlewares';
 export { createEffectContext } from './effects/createEffectContext';
+export { resubscribeOnError, MAX_EFFECT_RESTARTS } from './effects/resubscribeOnError';
 
 // validation
 export { eventValidator$ } from './validation/eventValidator';

@@ -12,6 +12,7 @@ describe('public API', () => {
     'combineEffects',
     'combineMiddlewares',
     'createEffectContext',
+    'resubscribeOnError',
     'eventValidator$',
     'createContextToken',
     'createContext',
@@ -42,6 +43,7 @@ describe('public API', () => {
   const objects = ['DerivedContextToken', 'LoggerLevel', 'LoggerTag', 'LoggerToken', 'DEFAULT_LOGGER_CONFIG'];
   const strings = ['EVENT_CODEC_NAME', 'UNHANDLED_ERROR_SUFFIX'];
   const symbols = ['DELIVERY_TRACKER'];
+  const numbers = ['MAX_EFFECT_RESTARTS'];
 
   test.each(functions)('exports function %s', name => {
     expect(typeof (core as Record<string, unknown>)[name]).toBe('function');
@@ -56,8 +58,12 @@ describe('public API', () => {
     expect(typeof (core as Record<string, unknown>)[name]).toBe('symbol');
   });
 
+  test.each(numbers)('exports number %s', name => {
+    expect(typeof (core as Record<string, unknown>)[name]).toBe('number');
+  });
+
   test('exports nothing else at run time', () => {
-    expect(Object.keys(core).sort()).toEqual([...functions, ...objects, ...strings, ...symbols].sort());
+    expect(Object.keys(core).sort()).toEqual([...functions, ...objects, ...strings, ...symbols, ...numbers].sort());
   });
 
   test('LoggerLevel keeps the Marble.js numbers', () => {

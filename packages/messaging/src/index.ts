@@ -42,7 +42,7 @@ export {
 export type { MsgEffect, MsgMiddlewareEffect, MsgErrorEffect, MsgOutputEffect, MsgServerEffect } from './effects/messaging.effects.interface';
 
 // microservice
-export { messagingListener, MAX_EFFECT_RESTARTS } from './server/messagingListener';
+export { messagingListener } from './server/messagingListener';
 export type { MessagingListener, MessagingListenerConfig } from './server/messagingListener';
 export { createMicroservice } from './server/createMicroservice';
 export type { CreateMicroserviceConfig, Microservice } from './server/createMicroservice';

@@ -7,9 +7,11 @@ import {
   Event,
   LoggerLevel,
   LoggerToken,
+  MAX_EFFECT_RESTARTS,
+  resubscribeOnError,
 } from '@tributary/core';
 import * as O from 'fp-ts/Option';
-import { catchError, identity, Observable, Subject, Subscription } from 'rxjs';
+import { identity, Observable, Subject, Subscription } from 'rxjs';
 import type { MsgEffect, MsgErrorEffect, MsgMiddlewareEffect, MsgOutputEffect } from '../effects/messaging.effects.interface';
 import type { ListenerConnection, ListenerHandle } from './microservice.interface';
 import type { TransportMessageTransformer } from '../transport/transport.interface';
@@ -39,9 +41,6 @@ export interface MessagingListenerConfig {
 export interface MessagingListener {
   (connection: ListenerConnection): ListenerHandle;
 }
-
-/** How often one effect may fail and be restarted before it is left stopped. */
-export const MAX_EFFECT_RESTARTS = 100;
 
 /** The default error$: an error event, sent back to the caller when the failing event was an RPC. */
 const defaultError$: MsgErrorEffect = error$ =>
@@ -96,11 +95,9 @@ export const messagingListener = createListener<MessagingListenerConfig, Messagi
 
     // An effect whose stream fails is reported and subscribed again; the event being
     // dispatched when it failed is marked failed (retried, or answered with an error).
-    const isolate = <T>(name: string, stream$: Observable<T>): Observable<T> => {
-      let restarts = 0;
-      return stream$.pipe(
-        catchError((error, caught) => {
-          const err = error instanceof Error ? error : new Error(String(error));
+    const isolate = <T>(name: string, stream$: Observable<T>): Observable<T> =>
+      stream$.pipe(
+        resubscribeOnError((err, stopped) => {
           const delivery = connection.current;
           if (delivery) {
             delivery.fail(err);
@@ -108,14 +105,11 @@ export const messagingListener = createListener<MessagingListenerConfig, Messagi
           }
           errors.next(err);
           logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed: ${err.name}: ${err.message}`, level: LoggerLevel.ERROR })();
-          if (++restarts > MAX_EFFECT_RESTARTS) {
+          if (stopped) {
             logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed ${MAX_EFFECT_RESTARTS} times: stopped`, level: LoggerLevel.ERROR })();
-            return new Observable<T>(() => undefined);
           }
-          return caught;
         }),
       );
-    };
 
     const send = (event: unknown) => {
       if (event && typeof event === 'object' && typeof (event as Event).type === 'string') connection.output(event as Event);
