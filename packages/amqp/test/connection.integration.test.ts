@@ -7,14 +7,13 @@ import { ConnectionStatus, Transport } from '@tributary/messaging';
 import { AmqpTopologyError, AmqpUnroutableError, createAmqpStrategy, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription, firstValueFrom } from 'rxjs';
-import { AMQP_URL, Admin, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { AMQP_URL, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 
 const body = (type: string, payload?: unknown): Buffer => Buffer.from(JSON.stringify({ type, payload }));
 
 describe('AMQP connection (SPI)', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const declared: AmqpStrategyOptions[] = [];
   const open: TransportLayerConnection[] = [];
   const subscriptions: Subscription[] = [];
@@ -33,21 +32,13 @@ describe('AMQP connection (SPI)', () => {
     return received;
   };
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
   afterEach(async () => {
     subscriptions.splice(0).forEach(s => s.unsubscribe());
     await Promise.all(open.splice(0).map(c => c.close()));
-    await admin.deleteTopology(...declared.splice(0));
+    await broker.admin.deleteTopology(...declared.splice(0));
   });
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   it('describes itself to the messaging layer (body wire, Marble name alias)', () => {
     const layer = createAmqpStrategy({ host: 'amqp://guest:secret@127.0.0.1:5672', queue: 'orders', subscribe: ['OrderCreated'] });
@@ -64,22 +55,22 @@ describe('AMQP connection (SPI)', () => {
     const connection = await connect({ queue, subscribe: ['OrderCreated'], retry: { maxAttempts: 3, initialDelay: 100 } });
     expect(await firstValueFrom(connection.status$)).toBe(ConnectionStatus.CONNECTED);
     expect(connection.getChannel()).toBe(queue);
-    expect(await admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
-    expect(await admin.inspect(`${queue}.dead-letter`)).toBeDefined();
-    expect(await admin.inspect(`${queue}.retry.100`)).toBeDefined();
-    expect(await admin.inspect(`${queue}.retry.200`)).toBeDefined();
-    expect(await admin.inspect(`${queue}.retry.400`)).toBeUndefined();
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
+    expect(await broker.admin.inspect(`${queue}.dead-letter`)).toBeDefined();
+    expect(await broker.admin.inspect(`${queue}.retry.100`)).toBeDefined();
+    expect(await broker.admin.inspect(`${queue}.retry.200`)).toBeDefined();
+    expect(await broker.admin.inspect(`${queue}.retry.400`)).toBeUndefined();
     // the binding: a publish on the exchange reaches the queue
     await connection.publishMessage('OrderCreated', { data: body('OrderCreated'), type: 'OrderCreated' });
-    await eventually(async () => (await admin.inspect(queue))?.messages === 1);
+    await eventually(async () => (await broker.admin.inspect(queue))?.messages === 1);
   });
 
   it('a client connection declares the target queue only, so an emit before the service starts waits for it', async () => {
     const queue = uniqueQueue('client');
     const client = await connect({ queue }, false);
-    expect(await admin.inspect(`${queue}.dead-letter`)).toBeUndefined();
+    expect(await broker.admin.inspect(`${queue}.dead-letter`)).toBeUndefined();
     await client.emitMessage(queue, { data: body('Early'), type: 'Early' });
-    expect(await admin.inspect(queue)).toEqual({ messages: 1, consumers: 0 });
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 1, consumers: 0 });
     const service = await connect({ queue });
     const received = consume(service);
     await eventually(() => received.length === 1);
@@ -120,7 +111,7 @@ describe('AMQP connection (SPI)', () => {
     await service.ackMessage(message);
     await service.ackMessage(message);
     await service.close();
-    expect(await admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
   });
 
   it('puts metadata in AMQP properties: contentType, persistent, timestamp in seconds, headers', async () => {
@@ -137,7 +128,7 @@ describe('AMQP connection (SPI)', () => {
       attempt: 2,
       headers: { tenant: 'acme' },
     });
-    const msg = await admin.get(queue);
+    const msg = await broker.admin.get(queue);
     expect(msg?.content.toString()).toBe('{"type":"Wire"}');
     expect(msg?.properties).toMatchObject({
       contentType: 'application/json',
@@ -154,8 +145,8 @@ describe('AMQP connection (SPI)', () => {
     const queue = uniqueQueue('raw');
     const service = await connect({ queue });
     const received = consume(service);
-    await admin.sendRaw(queue, '{"type":"FIB","payload":5}', { correlationId: 'marble-1', replyTo: 'amq.gen-xyz' });
-    await admin.sendRaw(queue, Buffer.from([0xff, 0x00, 0x7b]));
+    await broker.admin.sendRaw(queue, '{"type":"FIB","payload":5}', { correlationId: 'marble-1', replyTo: 'amq.gen-xyz' });
+    await broker.admin.sendRaw(queue, Buffer.from([0xff, 0x00, 0x7b]));
     await eventually(() => received.length === 2);
     expect(received[0]).toEqual({ data: Buffer.from('{"type":"FIB","payload":5}'), raw: expect.anything(), correlationId: 'marble-1', replyTo: 'amq.gen-xyz', attempt: 1 });
     expect(received[1].data).toEqual(Buffer.from([0xff, 0x00, 0x7b]));
@@ -167,7 +158,7 @@ describe('AMQP connection (SPI)', () => {
     const client = await connect({ queue }, false);
     await Promise.all(Array.from({ length: 200 }, (_, i) => client.emitMessage(queue, { data: body('N', i) })));
     // no wait: every resolved emit is already in the queue
-    expect((await admin.inspect(queue))?.messages).toBe(200);
+    expect((await broker.admin.inspect(queue))?.messages).toBe(200);
   });
 
   it('rejects an emit to a queue that does not exist (returned by the broker), instead of losing it', async () => {
@@ -198,7 +189,7 @@ describe('AMQP connection (SPI)', () => {
     expect(b.map(m => m.type)).toEqual(['OrderCreated']);
     expect(s.map(m => m.type).sort()).toEqual(['OrderCreated', 'order.shipped']);
     expect(a).toHaveLength(1);
-    await admin.channel(ch => ch.deleteExchange(exchange));
+    await broker.admin.channel(ch => ch.deleteExchange(exchange));
   });
 
   it('starts consuming on subscribe and cancels the consumer on unsubscribe (messages stay queued)', async () => {
@@ -206,13 +197,13 @@ describe('AMQP connection (SPI)', () => {
     const service = await connect({ queue, prefetchCount: 5 });
     const received: TransportMessage[] = [];
     const subscription = service.message$.subscribe(m => received.push(m));
-    await eventually(async () => (await admin.inspect(queue))?.consumers === 1);
+    await eventually(async () => (await broker.admin.inspect(queue))?.consumers === 1);
     subscription.unsubscribe();
-    await eventually(async () => (await admin.inspect(queue))?.consumers === 0);
+    await eventually(async () => (await broker.admin.inspect(queue))?.consumers === 0);
     await service.emitMessage(queue, { data: body('Later') });
     await wait(200);
     expect(received).toHaveLength(0);
-    expect((await admin.inspect(queue))?.messages).toBe(1);
+    expect((await broker.admin.inspect(queue))?.messages).toBe(1);
   });
 
   it('keeps prefetchCount messages unacknowledged at most, and nacks with resend back to the queue', async () => {
@@ -254,7 +245,7 @@ describe('AMQP connection (SPI)', () => {
     const queue = uniqueQueue('no-confirm');
     const client = await connect({ queue, confirm: false }, false);
     await expect(client.emitMessage(queue, { data: body('Fast') })).resolves.toBe(true);
-    await eventually(async () => (await admin.inspect(queue))?.messages === 1);
+    await eventually(async () => (await broker.admin.inspect(queue))?.messages === 1);
   });
 
   it('negotiates the heartbeat and names its connection for operators', async () => {

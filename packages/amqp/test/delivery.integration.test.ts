@@ -7,15 +7,14 @@ import type { TransportLayerConnection, TransportMessage } from '@tributary/mess
 import { createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription } from 'rxjs';
-import { AMQP_URL, Admin, eventually, uniqueQueue, wait } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { AMQP_URL, eventually, uniqueQueue, wait } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 
 const body = (type: string, payload?: unknown): Buffer => Buffer.from(JSON.stringify({ type, payload }));
 const failure = { name: 'PaymentDeclined', message: 'Card expired' };
 
 describe('AMQP retries and dead letters (SPI)', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const declared: AmqpStrategyOptions[] = [];
   const open: TransportLayerConnection[] = [];
   const subscriptions: Subscription[] = [];
@@ -39,21 +38,13 @@ describe('AMQP retries and dead letters (SPI)', () => {
     return { received, subscription };
   };
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
   afterEach(async () => {
     subscriptions.splice(0).forEach(s => s.unsubscribe());
     await Promise.all(open.splice(0).map(c => c.close()));
-    await admin.deleteTopology(...declared.splice(0));
+    await broker.admin.deleteTopology(...declared.splice(0));
   });
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   it('redelivers a retried message after its delay, as the next attempt, with its metadata', async () => {
     const queue = uniqueQueue('retry');
@@ -63,7 +54,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     await eventually(() => received.length === 1);
     await service.retryMessage(received[0], { delay: 300, attempt: 2, error: failure });
     // moved out of the main queue into the retry queue, original acknowledged
-    expect((await admin.inspect(`${queue}.retry.300`))?.messages).toBe(1);
+    expect((await broker.admin.inspect(`${queue}.retry.300`))?.messages).toBe(1);
     await eventually(() => received.length === 2, 3000);
     const [first, second] = received;
     expect(second.at - first.at).toBeGreaterThanOrEqual(280);
@@ -71,7 +62,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     expect(second.data).toEqual(first.data);
     service.ackMessage(second);
     await service.close();
-    expect(await admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
   });
 
   it('keeps the message in the broker during the backoff: a consumer crash then loses nothing', async () => {
@@ -106,7 +97,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     await eventually(() => received.length === 4, 3000);
     expect(received[3].messageId).toBe('slow');
     received.slice(2).forEach(m => service.ackMessage(m));
-    await admin.deleteQueues(`${queue}.retry.1500`);
+    await broker.admin.deleteQueues(`${queue}.retry.1500`);
   });
 
   it('a zero delay puts the message straight back on the queue', async () => {
@@ -136,8 +127,8 @@ describe('AMQP retries and dead letters (SPI)', () => {
     await eventually(() => received.length === 1);
     await service.deadLetterMessage(received[0], { reason: 'failed', error: failure, attempts: 3 });
     await service.close();
-    expect(await admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
-    const dead = await admin.get(`${queue}.dead-letter`);
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
+    const dead = await broker.admin.get(`${queue}.dead-letter`);
     expect(JSON.parse(dead!.content.toString())).toEqual({ type: 'Charge', payload: 7 });
     expect(dead!.properties).toMatchObject({ messageId: 'm-3', correlationId: 'c-3', type: 'Charge', deliveryMode: 2 });
     expect(dead!.properties.headers).toMatchObject({
@@ -154,13 +145,13 @@ describe('AMQP retries and dead letters (SPI)', () => {
     const queue = uniqueQueue('malformed');
     const service = await connect({ queue });
     const { received } = consume(service);
-    await admin.sendRaw(queue, 'not json {');
+    await broker.admin.sendRaw(queue, 'not json {');
     await eventually(() => received.length === 1);
     await service.deadLetterMessage(received[0], { reason: 'malformed', error: { name: 'MalformedMessageError', message: 'bad' }, attempts: 1 });
     await service.emitMessage(queue, { data: body('Good') });
     await eventually(() => received.length === 2);
     service.ackMessage(received[1]);
-    const dead = await admin.get(`${queue}.dead-letter`);
+    const dead = await broker.admin.get(`${queue}.dead-letter`);
     expect(dead!.content.toString()).toBe('not json {');
     expect(dead!.properties.headers?.['x-dead-letter-reason']).toBe('malformed');
   });
@@ -168,15 +159,15 @@ describe('AMQP retries and dead letters (SPI)', () => {
   it('with deadLetter: false, rejects to the queue’s own dead-letter exchange instead', async () => {
     const queue = uniqueQueue('own-dlx');
     const parking = uniqueQueue('parking');
-    await admin.channel(ch => ch.assertQueue(parking));
+    await broker.admin.channel(ch => ch.assertQueue(parking));
     const service = await connect({ queue, deadLetter: false, queueOptions: { deadLetterExchange: '', deadLetterRoutingKey: parking } });
     const { received } = consume(service);
     await service.emitMessage(queue, { data: body('Rejected') });
     await eventually(() => received.length === 1);
     await service.deadLetterMessage(received[0], { reason: 'rejected', attempts: 1 });
-    await eventually(async () => (await admin.inspect(parking))?.messages === 1);
-    expect(await admin.inspect(`${queue}.dead-letter`)).toBeUndefined();
-    await admin.deleteQueues(parking);
+    await eventually(async () => (await broker.admin.inspect(parking))?.messages === 1);
+    expect(await broker.admin.inspect(`${queue}.dead-letter`)).toBeUndefined();
+    await broker.admin.deleteQueues(parking);
   });
 
   it('settles each message once: ack after dead-letter or retry is ignored (no channel error)', async () => {
@@ -197,6 +188,6 @@ describe('AMQP retries and dead letters (SPI)', () => {
     await wait(200);
     expect(errors).toEqual([]);
     expect(received).toHaveLength(2);
-    expect((await admin.inspect(`${queue}.dead-letter`))?.messages).toBe(1);
+    expect((await broker.admin.inspect(`${queue}.dead-letter`))?.messages).toBe(1);
   });
 });

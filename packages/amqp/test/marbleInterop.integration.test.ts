@@ -10,28 +10,19 @@ import { act, EventError, matchEvent } from '@tributary/core';
 import type { MsgEffect } from '@tributary/messaging';
 import { reply } from '@tributary/messaging';
 import { EMPTY, firstValueFrom, map, of } from 'rxjs';
-import { AMQP_URL, Admin, eventually, uniqueQueue } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { AMQP_URL, eventually, uniqueQueue } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 import { Services } from './helpers/services';
 
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 
 describe('interoperability with Marble.js 4.1.0 over AMQP', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const services = new Services();
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
-  afterEach(() => services.stopAll(admin));
+  afterEach(() => services.stopAll(broker.admin));
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   // Marble.js keeps a timer per call for its timeout: a short one lets jest exit soon after
   const marbleOptions = (queue: string) => ({ host: AMQP_URL, queue, queueOptions: { durable: true }, timeout: 2000 });

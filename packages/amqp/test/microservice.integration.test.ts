@@ -7,8 +7,8 @@ import type { Event } from '@tributary/core';
 import { ackEvent, reply, UnhandledEventError } from '@tributary/messaging';
 import type { MsgEffect } from '@tributary/messaging';
 import { delay, firstValueFrom, from, map, of } from 'rxjs';
-import { Admin, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 import { Services } from './helpers/services';
 
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
@@ -28,21 +28,12 @@ const fail$: MsgEffect = event$ =>
   );
 
 describe('Marble.js AMQP scenarios on Tributary', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const services = new Services();
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
-  afterEach(() => services.stopAll(admin));
+  afterEach(() => services.stopAll(broker.admin));
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   it('starts and closes a service and a client without hanging, leaving no connection open', async () => {
     const queue = uniqueQueue('start');
@@ -54,7 +45,7 @@ describe('Marble.js AMQP scenarios on Tributary', () => {
     await client.close();
     await service.close();
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(await admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 0, consumers: 0 });
     await eventually(async () => !(await rabbitmqctl('list_connections', 'client_properties', '-q')).includes(queue), 3000);
   });
 
@@ -136,8 +127,8 @@ describe('Marble.js AMQP scenarios on Tributary', () => {
     expect(acked).toEqual([true]);
     expect(service.inFlight).toBe(0);
     await service.close();
-    expect((await admin.inspect(queue))?.messages).toBe(0);
-    expect((await admin.inspect(`${queue}.dead-letter`))?.messages).toBe(0);
+    expect((await broker.admin.inspect(queue))?.messages).toBe(0);
+    expect((await broker.admin.inspect(`${queue}.dead-letter`))?.messages).toBe(0);
   });
 
   it('expectAck: an event nobody acknowledges is rejected after timeout while the next is processed', async () => {
@@ -157,8 +148,8 @@ describe('Marble.js AMQP scenarios on Tributary', () => {
     await client.emit({ type: 'Job', payload: 'next' });
     // the second is processed while the first still waits for its ack
     await eventually(() => seen.length === 2, 300);
-    await eventually(async () => (await admin.inspect(`${queue}.dead-letter`))?.messages === 1, 3000);
-    const dead = await admin.get(`${queue}.dead-letter`);
+    await eventually(async () => (await broker.admin.inspect(`${queue}.dead-letter`))?.messages === 1, 3000);
+    const dead = await broker.admin.get(`${queue}.dead-letter`);
     expect(dead?.properties.headers?.['x-dead-letter-reason']).toBe('timeout');
     expect(JSON.parse(dead!.content.toString()).payload).toBe('ignored');
     expect(service.inFlight).toBe(0);

@@ -7,8 +7,8 @@ import { ConnectionClosedError, TimeoutError } from '@tributary/messaging';
 import { AmqpUnroutableError, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription } from 'rxjs';
-import { AMQP_URL, Admin, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { AMQP_URL, eventually, rabbitmqctl, uniqueQueue, wait } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 
 const body = (type: string, payload?: unknown): Buffer => Buffer.from(JSON.stringify({ type, payload }));
 const payloadOf = (m: TransportMessage): any => JSON.parse((m.data as Buffer).toString()).payload;
@@ -22,8 +22,7 @@ const channelsOf = async (name: string): Promise<number> => {
 };
 
 describe('AMQP request/reply (SPI)', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const declared: AmqpStrategyOptions[] = [];
   const open: TransportLayerConnection[] = [];
   const subscriptions: Subscription[] = [];
@@ -52,21 +51,13 @@ describe('AMQP request/reply (SPI)', () => {
     return service;
   };
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
   afterEach(async () => {
     subscriptions.splice(0).forEach(s => s.unsubscribe());
     await Promise.all(open.splice(0).map(c => c.close()));
-    await admin.deleteTopology(...declared.splice(0));
+    await broker.admin.deleteTopology(...declared.splice(0));
   });
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   it('sends a request with replyTo = direct reply-to and gets the reply', async () => {
     const queue = uniqueQueue('rpc');

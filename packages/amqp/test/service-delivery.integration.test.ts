@@ -7,26 +7,17 @@ import { act, matchEvent } from '@tributary/core';
 import { MalformedMessageError } from '@tributary/messaging';
 import type { MsgEffect } from '@tributary/messaging';
 import { delay, map, of } from 'rxjs';
-import { Admin, eventually, uniqueQueue, wait } from './helpers/broker';
-import { shareBroker } from './helpers/brokerLock';
+import { eventually, uniqueQueue, wait } from './helpers/broker';
+import { useSharedBroker } from './helpers/brokerLock';
 import { Services } from './helpers/services';
 
 describe('delivery contract on RabbitMQ', () => {
-  let admin: Admin;
-  let release: () => void;
+  const broker = useSharedBroker();
   const services = new Services();
 
-  beforeAll(async () => {
-    release = await shareBroker();
-    admin = await Admin.open();
-  }, 160_000);
 
-  afterEach(() => services.stopAll(admin));
+  afterEach(() => services.stopAll(broker.admin));
 
-  afterAll(async () => {
-    await admin?.close();
-    release?.();
-  });
 
   it('publish: two subscribed services each get every event once; two instances of one service share theirs', async () => {
     const payments = uniqueQueue('payments');
@@ -50,7 +41,7 @@ describe('delivery contract on RabbitMQ', () => {
     // competing instances: both took a share
     expect(of_('payments-1').length).toBeGreaterThan(0);
     expect(of_('payments-2').length).toBeGreaterThan(0);
-    await admin.channel(ch => ch.deleteExchange(exchange));
+    await broker.admin.channel(ch => ch.deleteExchange(exchange));
   });
 
   it('retries a failing event with backoff, counting attempts, until it succeeds', async () => {
@@ -76,7 +67,7 @@ describe('delivery contract on RabbitMQ', () => {
     await eventually(() => service.inFlight === 0);
     await wait(300);
     expect(attempts).toHaveLength(3);
-    expect((await admin.inspect(`${queue}.dead-letter`))?.messages).toBe(0);
+    expect((await broker.admin.inspect(`${queue}.dead-letter`))?.messages).toBe(0);
   });
 
   it('dead-letters after max attempts with the error, attempts and original headers', async () => {
@@ -93,9 +84,9 @@ describe('delivery contract on RabbitMQ', () => {
     await services.service(queue, { effects: [failing$] }, { retry: { initialDelay: 50, maxAttempts: 3 } });
     const client = await services.client(queue);
     await client.emit({ type: 'Charge', payload: { card: 4 }, metadata: { id: 'charge-1', headers: { tenant: 'acme' } } });
-    await eventually(async () => (await admin.inspect(`${queue}.dead-letter`))?.messages === 1, 5000);
+    await eventually(async () => (await broker.admin.inspect(`${queue}.dead-letter`))?.messages === 1, 5000);
     expect(attempts).toBe(3);
-    const dead = await admin.get(`${queue}.dead-letter`);
+    const dead = await broker.admin.get(`${queue}.dead-letter`);
     expect(JSON.parse(dead!.content.toString())).toMatchObject({ type: 'Charge', payload: { card: 4 } });
     expect(dead!.properties.messageId).toBe('charge-1');
     expect(dead!.properties.headers).toMatchObject({
@@ -105,7 +96,7 @@ describe('delivery contract on RabbitMQ', () => {
       'x-attempts': 3,
       'x-dead-letter-reason': 'failed',
     });
-    expect((await admin.inspect(queue))?.messages).toBe(0);
+    expect((await broker.admin.inspect(queue))?.messages).toBe(0);
   });
 
   it('dead-letters malformed bodies (reason malformed), reports them on error$, and keeps consuming', async () => {
@@ -114,12 +105,12 @@ describe('delivery contract on RabbitMQ', () => {
     const service = await services.service(queue, { effects: [event$ => event$.pipe(matchEvent('Good'), act(e => void seen.push(e.payload)))] });
     const errors: Error[] = [];
     service.error$.subscribe(e => errors.push(e));
-    await admin.sendRaw(queue, 'not json {');
-    await admin.sendRaw(queue, '{"payload":"no type"}');
-    await admin.sendRaw(queue, '{"type":"Good","payload":1}');
+    await broker.admin.sendRaw(queue, 'not json {');
+    await broker.admin.sendRaw(queue, '{"payload":"no type"}');
+    await broker.admin.sendRaw(queue, '{"type":"Good","payload":1}');
     await eventually(() => seen.length === 1);
-    await eventually(async () => (await admin.inspect(`${queue}.dead-letter`))?.messages === 2);
-    const first = await admin.get(`${queue}.dead-letter`);
+    await eventually(async () => (await broker.admin.inspect(`${queue}.dead-letter`))?.messages === 2);
+    const first = await broker.admin.get(`${queue}.dead-letter`);
     expect(first!.content.toString()).toBe('not json {');
     expect(first!.properties.headers).toMatchObject({ 'x-dead-letter-reason': 'malformed', 'x-error-name': 'MalformedMessageError' });
     expect(errors.filter(e => e instanceof MalformedMessageError)).toHaveLength(2);
@@ -130,8 +121,8 @@ describe('delivery contract on RabbitMQ', () => {
     await services.service(queue, { effects: [event$ => event$.pipe(matchEvent('Known'), act(() => undefined))] });
     const client = await services.client(queue);
     await client.emit({ type: 'Unknown' });
-    await eventually(async () => (await admin.inspect(`${queue}.dead-letter`))?.messages === 1);
-    const dead = await admin.get(`${queue}.dead-letter`);
+    await eventually(async () => (await broker.admin.inspect(`${queue}.dead-letter`))?.messages === 1);
+    const dead = await broker.admin.get(`${queue}.dead-letter`);
     expect(dead!.properties.headers?.['x-dead-letter-reason']).toBe('unhandled');
   });
 
@@ -150,6 +141,6 @@ describe('delivery contract on RabbitMQ', () => {
     await service.close({ drainTimeout: 5000 });
     // the three in flight finished and were acknowledged; the other two never started
     expect(done.sort()).toEqual([0, 1, 2]);
-    expect(await admin.inspect(queue)).toEqual({ messages: 2, consumers: 0 });
+    expect(await broker.admin.inspect(queue)).toEqual({ messages: 2, consumers: 0 });
   });
 });

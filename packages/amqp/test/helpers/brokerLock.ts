@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Admin } from './broker';
 
 const DIR = path.join(os.tmpdir(), 'tributary-amqp-broker-lock');
 const EXCLUSIVE = path.join(DIR, 'exclusive');
@@ -103,4 +104,26 @@ export const ownBroker = async (timeout = 150_000): Promise<() => void> => {
     throw error;
   }
   return () => fs.rmSync(EXCLUSIVE, { recursive: true, force: true });
+};
+
+/**
+ * For a test file that uses the broker without stopping it: holds the shared lock and an
+ * `Admin` from `beforeAll` to `afterAll`. Read `broker.admin` inside tests and hooks.
+ */
+export const useSharedBroker = (): { readonly admin: Admin } => {
+  const state: { admin?: Admin; release?: () => void } = {};
+  beforeAll(async () => {
+    state.release = await shareBroker();
+    state.admin = await Admin.open();
+  }, 160_000);
+  afterAll(async () => {
+    await state.admin?.close();
+    state.release?.();
+  });
+  return {
+    get admin(): Admin {
+      if (!state.admin) throw new Error('useSharedBroker: the broker is only available inside tests and hooks');
+      return state.admin;
+    },
+  };
 };
