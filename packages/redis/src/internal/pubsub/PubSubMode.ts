@@ -6,6 +6,7 @@ import { InFlight } from '../InFlight';
 import { toBytes, withReplyAddress } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
 import { escapeGlob, globOf, isWildcard, ownerOf } from '../topicPatterns';
+import { Timers } from '../Timers';
 
 /** How many messages wait between connect and the subscription of `message$` (more are dropped). */
 const EARLY_LIMIT = 10_000;
@@ -25,7 +26,7 @@ export interface PubSubRaw {
  */
 export class PubSubMode implements TransportMode {
   private readonly inFlight = new InFlight<PubSubRaw>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private deliver?: (message: TransportMessage) => void;
   private channels: string[] = [];
   private globs: string[] = [];
@@ -129,7 +130,7 @@ export class PubSubMode implements TransportMode {
     if (!message) return;
     if (resend) {
       const raw = this.inFlight.take(message);
-      if (raw) this.later(0, () => this.dispatch({ ...message, raw: undefined }, raw.channel));
+      if (raw) this.timers.later(0, () => this.dispatch({ ...message, raw: undefined }, raw.channel));
       return;
     }
     await this.deadLetter(message, { reason: 'rejected', attempts: message.attempt ?? 1 });
@@ -137,7 +138,7 @@ export class PubSubMode implements TransportMode {
 
   async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
     const raw = this.inFlight.take(message);
-    if (raw) this.later(retry.delay, () => this.dispatch({ ...message, raw: undefined, attempt: retry.attempt }, raw.channel));
+    if (raw) this.timers.later(retry.delay, () => this.dispatch({ ...message, raw: undefined, attempt: retry.attempt }, raw.channel));
   }
 
   async deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
@@ -152,18 +153,9 @@ export class PubSubMode implements TransportMode {
     await this.inFlight.settle(this.ctx.command.call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields)));
   }
 
-  private later(delay: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, delay);
-    this.timers.add(timer);
-  }
-
   /** Stops everything; each wait is bounded, Redis may be down. */
   async close(): Promise<void> {
     const wait = Math.min(this.ctx.options.timeout, CLOSE_WAIT);
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await settleWithin(this.stop(), wait);
     await this.inFlight.drain(wait);

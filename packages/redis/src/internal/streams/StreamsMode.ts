@@ -12,6 +12,7 @@ import { StreamGroups } from './StreamGroups';
 import { StreamReader } from './StreamReader';
 import { moveDueRetries, queueRetry, RetryKeys } from './retryScript';
 import { LeaseKeeper, retireConsumer } from './leases';
+import { Timers } from '../Timers';
 
 /**
  * streams mode, at-least-once. An entry stays pending in the group until it is settled:
@@ -30,7 +31,7 @@ export class StreamsMode implements TransportMode {
    */
   private readonly settledDuringPass = new Set<string>();
   private passing = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private readonly groups: StreamGroups;
   private reader?: StreamReader;
   private deliver?: (message: TransportMessage) => void;
@@ -152,7 +153,7 @@ export class StreamsMode implements TransportMode {
     const due = Date.now() + Math.max(0, retry.delay);
     const multi = queueRetry(this.ctx.command.multi(), this.retryKeys(), raw, toBytes(message.data), retry.attempt, due).xack(raw.stream, this.ctx.options.group, raw.id);
     await this.track(raw.stream, raw.id, multi.exec());
-    this.later(retry.delay, () => this.moveDue());
+    this.timers.later(retry.delay, () => this.moveDue());
   }
 
   async deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
@@ -192,18 +193,9 @@ export class StreamsMode implements TransportMode {
     );
   }
 
-  private later(delay: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, delay);
-    this.timers.add(timer);
-  }
-
   /** Stops everything; each wait is bounded, Redis may be down. */
   async close(): Promise<void> {
     const wait = Math.min(this.ctx.options.timeout, CLOSE_WAIT);
-    for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.leases.stop();
     await settleWithin(this.stop(), wait);
