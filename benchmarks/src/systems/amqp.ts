@@ -1,12 +1,11 @@
 import * as amqplib from 'amqplib';
-import { createMicroservice, MessagingClient, resolveRetryOptions, retryDelay, Transport } from '@tributary/messaging';
-import * as M from '@marblejs/core';
+import { resolveRetryOptions, retryDelay, Transport } from '@tributary/messaging';
 import * as MM from '@marblejs/messaging';
-import { firstValueFrom } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { AMQP_URL, environment } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
-import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
+import { SEND_TIMEOUT } from './effects';
+import { marbleService, tributaryService } from './messagingSystems';
 
 /** The reply address of RabbitMQ's direct reply-to. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -31,22 +30,8 @@ export const tributaryQueues = (queue: string): string[] => {
 };
 
 /** Tributary: `createMicroservice` on `Transport.AMQP` (default options) and a `MessagingClient`. */
-export const tributaryAmqp = async (tag: string): Promise<BenchSystem> => {
-  const counter = new Counter();
-  const options = { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT };
-  const microservice = await createMicroservice({ transport: Transport.AMQP, options, listener: tributaryListener(counter) });
-  const connection = await microservice();
-  const client = await MessagingClient({ transport: Transport.AMQP, options })(microservice.context);
-  return {
-    emit: { emit: event => client.emit(event), processed: counter },
-    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
-    close: async () => {
-      await client.close().catch(() => undefined);
-      await connection.close({ drainTimeout: 2000 }).catch(() => undefined);
-      await deleteQueues(tributaryQueues(tag));
-    },
-  };
-};
+export const tributaryAmqp = (tag: string): Promise<BenchSystem> =>
+  tributaryService(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
 
 /**
  * Raw amqplib, doing the same job with the same guarantees: a durable queue, persistent
@@ -121,28 +106,14 @@ export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
  * Marble.js 4.1.0 on `Transport.AMQP`, with Tributary's prefetch (Marble's default is 1) and a
  * durable queue, with its own `amqp-connection-manager`.
  */
-export const marbleAmqp = async (tag: string): Promise<BenchSystem> => {
-  const counter = new Counter();
-  const options = { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, prefetchCount: 32, timeout: SEND_TIMEOUT };
-  const microservice = await MM.createMicroservice({
-    transport: MM.Transport.AMQP,
-    options,
-    listener: marbleListener(counter),
-    dependencies: [marbleQuietLogger],
-  });
-  const connection = await microservice();
-  const context = await M.contextFactory(marbleQuietLogger);
-  const client = await MM.MessagingClient({ transport: MM.Transport.AMQP, options })(context);
-  return {
-    emit: { emit: event => client.emit(event), processed: counter },
-    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
-    close: async () => {
-      await client.close().catch(() => undefined);
-      await connection.close().catch(() => undefined);
-      await deleteQueues([tag]);
+export const marbleAmqp = (tag: string): Promise<BenchSystem> =>
+  marbleService(
+    {
+      transport: MM.Transport.AMQP,
+      options: { host: AMQP_URL, queue: tag, queueOptions: { durable: true }, prefetchCount: 32, timeout: SEND_TIMEOUT },
     },
-  };
-};
+    () => deleteQueues([tag]),
+  );
 
 const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp, raw: rawAmqp, marble: marbleAmqp };
 

@@ -1,12 +1,11 @@
 import Redis from 'ioredis';
-import { createMicroservice, MessagingClient, Transport } from '@tributary/messaging';
-import * as M from '@marblejs/core';
+import { Transport } from '@tributary/messaging';
 import * as MM from '@marblejs/messaging';
-import { firstValueFrom } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { environment, REDIS_URL } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
-import { marbleListener, marbleQuietLogger, SEND_TIMEOUT, tributaryListener } from './effects';
+import { SEND_TIMEOUT } from './effects';
+import { marbleService, tributaryService } from './messagingSystems';
 
 /** Deletes every key whose name starts with the cell's tag. */
 const deleteKeys = async (tag: string): Promise<void> => {
@@ -41,22 +40,13 @@ const nothingPending = async (stream: string, group: string, timeoutMs = 10_000)
 /** Tributary on `Transport.REDIS` (`mode: 'pubsub'` or `'streams'`), default options otherwise. */
 export const tributaryRedis =
   (mode: 'pubsub' | 'streams') =>
-  async (tag: string): Promise<BenchSystem> => {
-    const counter = new Counter();
-    const options = { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT };
-    const microservice = await createMicroservice({ transport: Transport.REDIS, options, listener: tributaryListener(counter) });
-    const connection = await microservice();
-    const client = await MessagingClient({ transport: Transport.REDIS, options })(microservice.context);
-    return {
-      emit: { emit: event => client.emit(event), processed: counter, settled: mode === 'streams' ? () => nothingPending(tag, tag) : undefined },
-      send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
-      close: async () => {
-        await client.close().catch(() => undefined);
-        await connection.close({ drainTimeout: 2000 }).catch(() => undefined);
-        await deleteKeys(tag);
-      },
-    };
-  };
+  (tag: string): Promise<BenchSystem> =>
+    tributaryService(
+      Transport.REDIS,
+      { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT },
+      () => deleteKeys(tag),
+      mode === 'streams' ? () => nothingPending(tag, tag) : undefined,
+    );
 
 /**
  * Raw ioredis pub/sub: JSON envelopes published to the service channel; RPC with a
@@ -142,27 +132,8 @@ export const rawRedisStreams = async (tag: string): Promise<BenchSystem> => {
 };
 
 /** Marble.js 4.1.0 on `Transport.REDIS` (pub/sub, the `redis` v3 client). */
-export const marbleRedis = async (tag: string): Promise<BenchSystem> => {
-  const counter = new Counter();
-  const options = { host: REDIS_URL, channel: tag, timeout: SEND_TIMEOUT };
-  const microservice = await MM.createMicroservice({
-    transport: MM.Transport.REDIS,
-    options,
-    listener: marbleListener(counter),
-    dependencies: [marbleQuietLogger],
-  });
-  const connection = await microservice();
-  const context = await M.contextFactory(marbleQuietLogger);
-  const client = await MM.MessagingClient({ transport: MM.Transport.REDIS, options })(context);
-  return {
-    emit: { emit: event => client.emit(event), processed: counter },
-    send: { send: event => firstValueFrom(client.send(event)) as Promise<BenchEvent> },
-    close: async () => {
-      await client.close().catch(() => undefined);
-      await connection.close().catch(() => undefined);
-    },
-  };
-};
+export const marbleRedis = (tag: string): Promise<BenchSystem> =>
+  marbleService({ transport: MM.Transport.REDIS, options: { host: REDIS_URL, channel: tag, timeout: SEND_TIMEOUT } });
 
 const REDIS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryRedis('pubsub'),
