@@ -1,15 +1,19 @@
 import type { Event, EventMetadata } from '@tributary/core';
 import type { TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 
-const RESERVED = new Set(['raw']);
+const RESERVED: ReadonlySet<string> = new Set(['raw']);
 
-/** The part of metadata that crosses the wire: everything but `raw` and symbol keys. */
-export const wireMetadata = (metadata: EventMetadata | undefined): EventMetadata | undefined => {
+/**
+ * The part of metadata that crosses the wire: a fresh object, copied key by key (not by
+ * spread: V8 builds spread copies that get new keys on its slow path), without undefined
+ * values, symbol keys and the `skip` keys (`raw` by default).
+ */
+export const wireMetadata = (metadata: EventMetadata | undefined, skip: ReadonlySet<string> = RESERVED): EventMetadata | undefined => {
   if (!metadata) return undefined;
   const out: EventMetadata = {};
   for (const key of Object.keys(metadata)) {
     const value = metadata[key];
-    if (value !== undefined && !RESERVED.has(key)) out[key] = value;
+    if (value !== undefined && !skip.has(key)) out[key] = value;
   }
   return out;
 };
@@ -63,9 +67,7 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
     throw new DecodeFailure('no "type" string in the body');
   }
   const carried: EventMetadata | undefined = decoded.metadata && typeof decoded.metadata === 'object' ? decoded.metadata : undefined;
-  // copied key by key, not `{ ...carried }`: keys added to a spread copy take V8's slow path
-  const metadata: EventMetadata = {};
-  if (carried) for (const key of Object.keys(carried)) metadata[key] = carried[key];
+  const metadata: EventMetadata = wireMetadata(carried) ?? {};
   if (message.messageId !== undefined) metadata.id = message.messageId;
   if (message.correlationId !== undefined) metadata.correlationId = message.correlationId;
   if (message.replyTo !== undefined) metadata.replyTo = message.replyTo;

@@ -2,23 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { EncodedError, Event, EventError, EventMetadata, getDeliveryTracker } from '@tributary/core';
 import { Delivery } from './Delivery';
 import { RemoteError } from '../errors/errors';
+import { wireMetadata } from './codec';
 
 /** Metadata keys that belong to one delivery, never to an event being sent. */
-const LOCAL_KEYS = new Set(['raw', 'replyTo', 'attempt']);
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['raw', 'replyTo', 'attempt']);
 
 /**
  * A copy of an event about to be sent, with `id`, `timestamp` and `correlationId` filled. Its
- * metadata is fresh and holds only what crosses the wire (one copy, built key by key).
+ * metadata is fresh and holds only what crosses the wire (one copy).
  */
 export const outgoingEvent = (event: Event): Event => {
-  const source = event.metadata;
-  const metadata: EventMetadata = {};
-  if (source) {
-    for (const key of Object.keys(source)) {
-      const value = source[key];
-      if (value !== undefined && !LOCAL_KEYS.has(key)) metadata[key] = value;
-    }
-  }
+  const metadata: EventMetadata = wireMetadata(event.metadata, LOCAL_KEYS) ?? {};
   // metadata taken from a received event: this is a new event, caused by that one
   const cause = getDeliveryTracker(event);
   if (cause instanceof Delivery) {

@@ -119,24 +119,26 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
 
   nackMessage(message: TransportMessage | undefined, resend = false): void {
     if (!message || !this.unacked.delete(message)) return;
-    if (resend) this.broker.enqueue(this.config.channel, { ...message, raw: undefined });
+    if (resend) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
   }
 
   async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
     if (!this.unacked.delete(message)) return;
-    this.broker.redeliver(this.config.channel, { ...message, raw: undefined, attempt: retry.attempt }, retry.delay);
+    const again = copyMessage(message, undefined);
+    again.attempt = retry.attempt;
+    this.broker.redeliver(this.config.channel, again, retry.delay);
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
     if (!this.unacked.delete(message)) return;
-    this.broker.deadLetter(this.config.channel, { ...message, raw: undefined }, info);
+    this.broker.deadLetter(this.config.channel, copyMessage(message, undefined), info);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // like a broker whose consumer went away: what was not settled is delivered again
-    for (const message of this.unacked) this.broker.enqueue(this.config.channel, { ...message, raw: undefined });
+    for (const message of this.unacked) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
     this.unacked.clear();
     this.pending.rejectAll();
     this.releaseReplyAddress?.();
