@@ -1,9 +1,18 @@
 /** Unit tests run on the in-process transport or virtual time; integration tests talk to real brokers. */
+const fs = require('node:fs');
+const path = require('node:path');
+
+// only the workspace packages that exist: a missing one must fail as `require` would
+const packages = fs.readdirSync(path.join(__dirname, 'packages')).filter(name => fs.existsSync(path.join(__dirname, 'packages', name, 'src', 'index.ts')));
+const names = packages.join('|');
+
 const shared = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    '^@tributary/(core|messaging|amqp|redis|websockets|testing)$': '<rootDir>/packages/$1/src/index.ts',
+    [`^@tributary/(${names})$`]: '<rootDir>/packages/$1/src/index.ts',
+    // subpath entry points (`@tributary/messaging/transport`, `@tributary/testing/conformance`)
+    [`^@tributary/(${names})/([a-z0-9-]+)$`]: '<rootDir>/packages/$1/src/$2/index.ts',
   },
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/scripts/jest.setup.js'],

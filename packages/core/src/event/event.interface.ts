@@ -34,6 +34,13 @@ export interface EventMetadata extends Record<string | symbol, unknown> {
   timestamp?: number;
   /** 1-based delivery attempt, counted by the delivery machinery. */
   attempt?: number;
+  /**
+   * The ordering and partition key: events with the same key are handled one at a time, in
+   * the order the broker delivered them (on Kafka it picks the partition).
+   */
+  key?: string;
+  /** The version of the event's schema (`event(type, { version })`); absent means 1. */
+  version?: number;
   /** String headers, propagated end to end (trace context, tenant, ...). */
   headers?: Record<string, string>;
   /** The transport-native message. Never serialized. */

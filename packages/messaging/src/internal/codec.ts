@@ -45,6 +45,8 @@ export const toTransportMessage = (
     causationId: metadata.causationId,
     headers: metadata.headers,
     attempt: metadata.attempt,
+    key: metadata.key,
+    version: metadata.version,
   };
 };
 
@@ -74,6 +76,8 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
   if (message.causationId !== undefined) metadata.causationId = message.causationId;
   if (message.timestamp !== undefined) metadata.timestamp = message.timestamp;
   if (message.headers !== undefined) metadata.headers = message.headers;
+  if (message.key !== undefined) metadata.key = message.key;
+  if (message.version !== undefined) metadata.version = message.version;
   metadata.attempt = message.attempt ?? carried?.attempt ?? 1;
   metadata.raw = message.raw;
   const event: Event = { type: decoded.type, metadata };

@@ -20,6 +20,8 @@ export enum Transport {
   GRPC = 5,
   LOCAL = 6,
   KAFKA = 7,
+  SQS = 8,
+  AMQP10 = 9,
 }
 
 /** Which package provides each transport. */
@@ -29,4 +31,6 @@ export const TRANSPORT_PACKAGES: Partial<Record<Transport, string>> = {
   [Transport.NATS]: '@tributary/nats',
   [Transport.MQTT]: '@tributary/mqtt',
   [Transport.KAFKA]: '@tributary/kafka',
+  [Transport.SQS]: '@tributary/sqs',
+  [Transport.AMQP10]: '@tributary/amqp10',
 };

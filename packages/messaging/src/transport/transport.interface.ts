@@ -26,6 +26,10 @@ export interface TransportMessage<T = unknown> {
   headers?: Record<string, string>;
   /** 1-based delivery attempt, as far as the transport knows it. */
   attempt?: number;
+  /** `metadata.key`: the ordering / partition key. */
+  key?: string;
+  /** `metadata.version`: the event's schema version (absent means 1). */
+  version?: number;
 }
 
 /**

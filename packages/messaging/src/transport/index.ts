@@ -1,0 +1,27 @@
+/**
+ * `@tributary/messaging/transport`: the transport SPI, for transport authors. Applications
+ * import from `@tributary/messaging`.
+ * @packageDocumentation
+ */
+export { Transport, TRANSPORT_PACKAGES } from './Transport';
+export { ConnectionStatus } from './transport.interface';
+export type {
+  TransportLayer,
+  TransportLayerConfig,
+  TransportLayerConnection,
+  TransportMessage,
+  TransportMessageTransformer,
+  TransportWire,
+  DeadLetterInfo,
+  DeadLetterReason,
+} from './transport.interface';
+export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './retry';
+export type { RetryOptions } from './retry';
+export { DEFAULT_TIMEOUT } from './transportOptions';
+export type { DeliveryOptions } from './transportOptions';
+export { PendingReplies } from './pendingReplies';
+export { matchTopic } from './matchTopic';
+export { jsonTransformer } from './jsonTransformer';
+export { provideTransportLayer } from './provideTransportLayer';
+export type { TransportProvider } from './provideTransportLayer';
+export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError } from '../errors/errors';
