@@ -21,6 +21,11 @@ export { jsonTransformer } from './transport/jsonTransformer';
 export { provideTransportLayer } from './transport/provideTransportLayer';
 export type { TransportProvider } from './transport/provideTransportLayer';
 
+// transport options, type-checked per transport
+export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
+export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
+export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
+
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
 export type { LocalDeadLetter, LocalMessageHandler } from './local/LocalBroker';
