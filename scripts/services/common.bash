@@ -100,7 +100,7 @@ svc_wait_started() {
       return 1
     fi
     if grep -q -- "$ready" "$log" && svc_port_open "$port"; then
-      echo "✔ $name answers on 127.0.0.1:$port (pid $pid, started in $((i / 4)).$(((i % 4) * 25))s)"
+      echo "✔ $name answers on 127.0.0.1:$port (pid $pid, started in $(printf "%d.%02d" $((i / 4)) $(((i % 4) * 25)))s)"
       return 0
     fi
     sleep 0.25
