@@ -10,7 +10,18 @@
 # shellcheck source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-_rabbitmq_up() { svc_port_open 5672 && rabbitmqctl -q await_startup >/dev/null 2>&1; }
+# a local node must have booted (rabbitmqctl); without rabbitmqctl on this machine (RabbitMQ in a
+# container), the port must answer the AMQP 0-9-1 header with a Connection.Start frame
+_rabbitmq_up() {
+  svc_port_open 5672 || return 1
+  if command -v rabbitmqctl >/dev/null 2>&1; then rabbitmqctl -q await_startup >/dev/null 2>&1; else _rabbitmq_greets; fi
+}
+_rabbitmq_greets() {
+  timeout 3 bash -c '
+    exec 3<>/dev/tcp/127.0.0.1/5672 || exit 1
+    printf "AMQP\x00\x00\x09\x01" >&3
+    [ "$(head -c 3 <&3 | od -An -tx1 | tr -d " \n")" = 010000 ]' 2>/dev/null
+}
 
 rabbitmq_start() {
   if _rabbitmq_up; then echo "✔ RabbitMQ answers on 127.0.0.1:5672"; return 0; fi

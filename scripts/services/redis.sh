@@ -10,7 +10,14 @@
 # shellcheck source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-_redis_ping() { svc_port_open 6379 && redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+# PING over the socket itself, so a Redis in a container counts without redis-cli installed
+_redis_ping() {
+  svc_port_open 6379 && timeout 3 bash -c '
+    exec 3<>/dev/tcp/127.0.0.1/6379 || exit 1
+    printf "PING\r\n" >&3
+    IFS= read -r line <&3
+    [[ $line == +PONG* ]]' 2>/dev/null
+}
 
 redis_start() {
   if _redis_ping; then echo "✔ Redis answers on 127.0.0.1:6379"; return 0; fi
@@ -20,7 +27,7 @@ redis_start() {
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null 2>&1 ||
     redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
-  svc_wait Redis 6379 "redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG"
+  svc_wait Redis 6379 _redis_ping
 }
 
 redis_stop() {
