@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 node24="$(bash scripts/node.sh 24)"
 node22="$(bash scripts/node.sh 22)"
-export PATH="$(dirname "$node24"):$PATH"
+PATH="$(dirname "$node24"):$PATH"
+export PATH
 echo "▶ Node $(node -v) ($node24)"
 
 echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"

@@ -14,7 +14,7 @@
 # lib/ (jars; lib/.complete holds the pom's checksum), classes/ (the compiled main),
 # artemis.pid, artemis.log. Messages live in memory: a restart empties the queues.
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 ARTEMIS_HOME="$SERVICES_CACHE/artemis"
@@ -58,7 +58,7 @@ artemis_start() {
   svc_lock "$ARTEMIS_HOME/.lock" || return 1
   # another run may have started it while we waited for the lock
   if ! pid="$(_artemis_pid)"; then
-    svc_maven_jars Artemis "$ARTEMIS_SRC_DIR" "$ARTEMIS_HOME/lib" && _artemis_compile || { svc_unlock; return 1; }
+    if ! svc_maven_jars Artemis "$ARTEMIS_SRC_DIR" "$ARTEMIS_HOME/lib" || ! _artemis_compile; then svc_unlock; return 1; fi
     echo "… starting Artemis (AMQP 1.0) on 127.0.0.1:$ARTEMIS_PORT, log $ARTEMIS_HOME/artemis.log"
     svc_spawn "$ARTEMIS_HOME/artemis.pid" "$ARTEMIS_HOME/artemis.log" "$ARTEMIS_HOME" \
       java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \

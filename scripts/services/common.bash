@@ -3,6 +3,7 @@
 # Every helper prints ✔ / … / ✘ lines, waits only for bounded times and returns non-zero
 # with a message that says what to do.
 
+# shellcheck disable=SC2034 # used by the files that source this one
 SERVICES_CACHE="${TRIBUTARY_CACHE:-$HOME/.cache/tributary}"
 SERVICES_WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-90}"
 

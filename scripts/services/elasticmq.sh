@@ -12,7 +12,7 @@
 # elasticmq.log. Queues live in memory: a restart empties them. Region "elasticmq", account
 # 000000000000; queue URLs are http://127.0.0.1:9324/000000000000/<name>.
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 ELASTICMQ_HOME="$SERVICES_CACHE/elasticmq"

@@ -9,7 +9,7 @@
 # Started as: mosquitto -d -c /etc/mosquitto/mosquitto.conf (Debian's file: with no `listener`
 # line, Mosquitto 2 listens on loopback only and lets anonymous clients in).
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # an MQTT 3.1.1 CONNECT (clean session, empty client id) must get CONNACK "accepted"

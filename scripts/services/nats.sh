@@ -8,7 +8,7 @@
 # Sourced by scripts/services.sh, it defines nats_start, nats_stop and nats_status.
 # Started as: nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # the server greets every client with an INFO line; JetStream must be on

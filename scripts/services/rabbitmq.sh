@@ -7,7 +7,7 @@
 #
 # Sourced by scripts/services.sh, it defines rabbitmq_start, rabbitmq_stop and rabbitmq_status.
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # a local node must have booted (rabbitmqctl); without rabbitmqctl on this machine (RabbitMQ in a

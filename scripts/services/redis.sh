@@ -7,7 +7,7 @@
 #
 # Sourced by scripts/services.sh, it defines redis_start, redis_stop and redis_status.
 
-# shellcheck source=common.bash
+# shellcheck source-path=SCRIPTDIR source=common.bash
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
 # PING over the socket itself, so a Redis in a container counts without redis-cli installed
