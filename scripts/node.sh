@@ -12,7 +12,7 @@
 # once into ${TRIBUTARY_CACHE:-$HOME/.cache/tributary}/node-<major>/ with the ordinary npm
 # client, checked (the binary runs and reports that major), and marked done; later calls only
 # read the marker. Concurrent calls wait for each other (flock). Messages go to stderr, so
-# `$(scripts/node.sh)` is just the path.
+# `$(scripts/node.sh)` is just the path. To move to a newer 24.x or 22.x, delete that folder.
 set -euo pipefail
 
 CACHE="${TRIBUTARY_CACHE:-$HOME/.cache/tributary}"
