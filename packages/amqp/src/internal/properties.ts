@@ -1,5 +1,5 @@
 import type * as amqp from 'amqplib';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 
 /** Headers Tributary or RabbitMQ set; never handed to effects as user headers. */
 export const HEADER = {
