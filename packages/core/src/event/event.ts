@@ -25,7 +25,7 @@ export type EventCodec<T extends string = string, P extends t.Mixed = t.Mixed> =
    * `version + 1` that reads every older version, upcasting it.
    * @since 0.2.0
    */
-  evolve<N extends t.Mixed = t.UndefinedC>(payload: N, up: (previous: t.TypeOf<P>) => t.OutputOf<N>): EventCodec<T, N>;
+  evolve<N extends t.Mixed>(payload: N, up: (previous: t.TypeOf<P>) => t.OutputOf<N>): EventCodec<T, N>;
   create: undefined extends t.TypeOf<P>
     ? (payload?: t.TypeOf<P>, metadata?: EventMetadata) => { type: T; payload: t.TypeOf<P>; metadata?: EventMetadata }
     : (payload: t.TypeOf<P>, metadata?: EventMetadata) => { type: T; payload: t.TypeOf<P>; metadata?: EventMetadata };
