@@ -60,7 +60,7 @@ describe('OpenTelemetry on the local transport', () => {
     await start(payments, { effects: [payment$] });
     const ordersClient = await client(orders);
     await ordersClient.emit({ type: 'PlaceOrder', payload: { id: 1 }, metadata: { correlationId: 'order-1' } });
-    await eventually(() => otel.spans().some(s => s.name === `process ${payments}`));
+    await eventually(() => [`process ${orders}`, `send ${payments}`, `process ${payments}`].every(name => otel.spans().some(s => s.name === name)));
 
     const spans = otel.spans();
     const send = spanNamed(spans, `send ${orders}`);
