@@ -4,6 +4,10 @@ import { LocalBroker, messagingListener, Transport, createMicroservice } from '@
 import { firstValueFrom } from 'rxjs';
 import { createInstrumentation } from '../src/internal/telemetry/DeliveryTelemetry';
 import { startProducerSpan } from '../src/internal/telemetry/ProducerSpan';
+import * as Messaging from '@tributary/messaging';
+import * as DeliveryTelemetryModule from '../src/internal/telemetry/DeliveryTelemetry';
+import * as InstrumentationModule from '../src/internal/telemetry/Instrumentation';
+import * as OtelApiModule from '../src/internal/telemetry/otelApi';
 import { eventually, localClient, uniqueChannel } from './helpers';
 
 describe('OpenTelemetry installed, no provider registered', () => {
@@ -56,12 +60,14 @@ describe('OpenTelemetry not installed', () => {
     });
     const warn = jest.spyOn(console, 'warn');
     const error = jest.spyOn(console, 'error');
-    const { otelApi } = await import('../src/internal/telemetry/otelApi');
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { otelApi } = require('../src/internal/telemetry/otelApi') as typeof OtelApiModule;
     expect(otelApi()).toBeUndefined();
-    const telemetry = await import('../src/internal/telemetry/DeliveryTelemetry');
-    const { NOOP_INSTRUMENTATION: noop } = await import('../src/internal/telemetry/Instrumentation');
+    const telemetry = require('../src/internal/telemetry/DeliveryTelemetry') as typeof DeliveryTelemetryModule;
+    const { NOOP_INSTRUMENTATION: noop } = require('../src/internal/telemetry/Instrumentation') as typeof InstrumentationModule;
     expect(telemetry.createInstrumentation({ system: 'local', channel: 'c', logger: createLogger({ level: 'info' }), slowHandlerWarning: 0, inFlight: () => 0 })).toBe(noop);
-    const messaging: typeof import('@tributary/messaging') = await import('@tributary/messaging');
+    const messaging = require('@tributary/messaging') as typeof Messaging;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const broker = new messaging.LocalBroker();
     const channel = uniqueChannel('none');
     const seen: Event[] = [];
