@@ -125,7 +125,7 @@ class DeliveryTelemetry implements Instrumentation {
       const name = settlement.outcome === 'dead-letter' ? 'dead_letter' : settlement.outcome === 'abandoned' ? 'release' : settlement.outcome;
       const tracer = activeTracer();
       tracer
-        ?.startSpan(`${name} ${this.config.channel}`, { kind: api.SpanKind.CONSUMER, attributes: { ...this.attributes, [ATTR.OPERATION_TYPE]: 'settle', [ATTR.OPERATION_NAME]: name } }, context)
+        ?.startSpan(`${name} ${this.config.channel}`, { kind: api.SpanKind.CLIENT, attributes: { ...this.attributes, [ATTR.OPERATION_TYPE]: 'settle', [ATTR.OPERATION_NAME]: name } }, context)
         .end();
     }
     span.end();
