@@ -67,24 +67,24 @@ class DeliveryTelemetry implements Instrumentation {
       const api = otelApi()!;
       const metadata = event.metadata;
       const parent = metadata?.headers ? api.propagation.extract(api.ROOT_CONTEXT, metadata.headers) : api.ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        `process ${this.config.channel}`,
-        {
-          kind: api.SpanKind.CONSUMER,
-          attributes: {
-            ...this.attributes,
-            [ATTR.OPERATION_TYPE]: 'process',
-            [ATTR.MESSAGE_ID]: metadata?.id,
-            [ATTR.CONVERSATION_ID]: metadata?.correlationId,
-            [ATTR.EVENT_TYPE]: event.type,
-            [ATTR.ATTEMPT]: metadata?.attempt ?? 1,
-          },
-        },
-        parent,
-      );
-      const context = api.trace.setSpan(parent, span);
+      const remote = api.trace.getSpanContext(parent);
+      let context = parent;
+      // a producer that was not sampled: its trace goes on unrecorded (as a parent-based sampler
+      // decides), without a span of its own; otherwise a CONSUMER span, child of the producer's
+      if (!remote || (remote.traceFlags & api.TraceFlags.SAMPLED) !== 0) {
+        const span = tracer.startSpan(`process ${this.config.channel}`, { kind: api.SpanKind.CONSUMER }, parent);
+        if (span.isRecording()) {
+          span.setAttributes(this.attributes);
+          span.setAttribute(ATTR.OPERATION_TYPE, 'process');
+          if (metadata?.id !== undefined) span.setAttribute(ATTR.MESSAGE_ID, metadata.id);
+          if (metadata?.correlationId !== undefined) span.setAttribute(ATTR.CONVERSATION_ID, metadata.correlationId);
+          span.setAttribute(ATTR.EVENT_TYPE, event.type);
+          span.setAttribute(ATTR.ATTEMPT, metadata?.attempt ?? 1);
+        }
+        context = api.trace.setSpan(parent, span);
+      }
       delivery.otel = context;
-      if (this.debug) this.log(LoggerLevel.DEBUG, 'received', delivery);
+      if (this.debug) this.log(LoggerLevel.DEBUG, 'received', delivery, context);
       api.context.with(context, run, undefined, event);
       return;
     }
@@ -113,6 +113,7 @@ class DeliveryTelemetry implements Instrumentation {
     const api = otelApi()!;
     const span = api.trace.getSpan(context);
     if (!span) return;
+    if (!span.isRecording()) return span.end();
     const failure = delivery.failure ?? (settlement.outcome === 'dead-letter' ? settlement.info.error : undefined);
     if (settlement.outcome === 'retry') span.addEvent('retry', { [ATTR.ATTEMPT]: settlement.attempt, [ATTR.RETRY_DELAY]: settlement.delay });
     else if (settlement.outcome === 'dead-letter') span.addEvent('dead_letter', { [ATTR.DEAD_LETTER_REASON]: settlement.info.reason, [ATTR.ATTEMPT]: settlement.info.attempts });
@@ -153,10 +154,10 @@ class DeliveryTelemetry implements Instrumentation {
     this.unobserve();
   }
 
-  private log(level: LoggerLevel, what: string, delivery: Delivery): void {
+  private log(level: LoggerLevel, what: string, delivery: Delivery, context = delivery.otel as Context | undefined): void {
     const { event } = delivery;
     const data: Record<string, unknown> = { id: event.metadata?.id, type: event.type, attempt: event.metadata?.attempt ?? 1 };
-    const ids = traceIds(delivery.otel as Context | undefined);
+    const ids = traceIds(context);
     if (ids) Object.assign(data, ids);
     this.config.logger({ tag: 'messaging', type: 'Microservice', level, message: `[${this.config.channel}] "${event.type}" ${what}`, data })();
   }

@@ -54,23 +54,22 @@ export const startProducerSpan = (
   const delivery = tracker instanceof Delivery ? tracker : undefined;
   const parent = (delivery?.otel as Context | undefined) ?? api.context.active();
   const metadata = (event.metadata ??= {});
-  const span = tracer.startSpan(
-    `${operation} ${destination}`,
-    {
-      kind: api.SpanKind.PRODUCER,
-      attributes: {
-        ...attributes,
-        [ATTR.OPERATION_TYPE]: 'send',
-        [ATTR.MESSAGE_ID]: metadata.id,
-        [ATTR.CONVERSATION_ID]: metadata.correlationId,
-        [ATTR.EVENT_TYPE]: event.type,
-      },
-    },
-    parent,
-  );
+  // the sampler sees the span kind and parent only: attributes are set once it records
+  const span = tracer.startSpan(`${operation} ${destination}`, { kind: api.SpanKind.PRODUCER }, parent);
   const headers: Record<string, string> = Object.assign({}, metadata.headers);
   api.propagation.inject(api.trace.setSpan(parent, span), headers);
   metadata.headers = headers;
+  if (span.isRecording()) {
+    span.setAttributes(attributes);
+    span.setAttribute(ATTR.OPERATION_TYPE, 'send');
+    if (metadata.id !== undefined) span.setAttribute(ATTR.MESSAGE_ID, metadata.id);
+    if (metadata.correlationId !== undefined) span.setAttribute(ATTR.CONVERSATION_ID, metadata.correlationId);
+    span.setAttribute(ATTR.EVENT_TYPE, event.type);
+  } else if (!metered) {
+    // not sampled: the context is propagated, nothing waits for the send
+    span.end();
+    return undefined;
+  }
   return new Producing(span, attributes);
 };
 
