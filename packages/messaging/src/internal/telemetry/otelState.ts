@@ -27,6 +27,10 @@ let tracer: Tracer | undefined;
 let meterProvider: unknown;
 let instruments: Instruments | undefined;
 
+/** Where `@opentelemetry/api` 1.x keeps what is registered; absent until something registers. */
+const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
+const registry = globalThis as { [GLOBAL_KEY]?: unknown };
+
 const isNoop = (provider: unknown, name: string): boolean =>
   !provider || (provider as { constructor?: { name?: string } }).constructor?.name === name;
 
@@ -36,6 +40,8 @@ const isNoop = (provider: unknown, name: string): boolean =>
  * registered after the service started is picked up.
  */
 export const activeTracer = (): Tracer | undefined => {
+  // nothing registered at all (the usual case without an SDK): one property read
+  if (registry[GLOBAL_KEY] === undefined) return undefined;
   const api = otelApi();
   if (!api) return undefined;
   let provider: unknown = api.trace.getTracerProvider();
@@ -66,6 +72,7 @@ const createInstruments = (meter: Meter): Instruments => {
 
 /** The metric instruments, or `undefined` while no meter provider is registered. */
 export const activeInstruments = (): Instruments | undefined => {
+  if (registry[GLOBAL_KEY] === undefined) return undefined;
   const api = otelApi();
   if (!api) return undefined;
   const provider = api.metrics.getMeterProvider();
