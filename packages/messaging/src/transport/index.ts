@@ -22,6 +22,7 @@ export type { DeliveryOptions } from './transportOptions';
 export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY } from './resolveDeliveryOptions';
 export type { ResolvedDeliveryOptions } from './resolveDeliveryOptions';
 export { PendingReplies } from './pendingReplies';
+export { InFlightMessages } from './InFlightMessages';
 export { matchTopic } from './matchTopic';
 export { jsonTransformer } from './jsonTransformer';
 export { provideTransportLayer } from './provideTransportLayer';
