@@ -13,6 +13,11 @@ export const DEFAULT_CAPABILITIES: TransportCapabilities = {
   orderAcrossInstances: false,
 };
 
+/** Why a capability that is off by default is off. */
+const DEFAULT_REASONS: Partial<Record<keyof TransportCapabilities, string>> = {
+  orderAcrossInstances: 'off by default: per-key order holds within an instance; across instances only where the broker routes by key (Kafka partitions)',
+};
+
 /** What each case group registers its cases with. */
 export class ConformanceKit {
   readonly capabilities: TransportCapabilities;
@@ -39,7 +44,7 @@ export class ConformanceKit {
 
   /** Why a capability is off, as the setup said (or a generic sentence). */
   reason(capability: keyof TransportCapabilities): string {
-    return this.setup.reasons?.[capability] ?? `the setup says the transport has no ${capability}`;
+    return this.setup.reasons?.[capability] ?? DEFAULT_REASONS[capability] ?? `the setup says the transport has no ${capability}`;
   }
 
   /**
