@@ -36,6 +36,8 @@ export {
   TransportNotInstalledError,
   RemoteError,
   ConnectionClosedError,
+  MaxAttemptsExceededError,
+  NoConsumerError,
 } from './errors/errors';
 
 // effects
