@@ -1,22 +1,4 @@
-import type { RetryOptions, Transport, TransportProvider } from '@tributary/messaging';
-
-/**
- * The delivery options the conformance suite sets on a service or client (merged into the
- * transport's own options by the setup's factories).
- * @since 0.2.0
- * @category conformance
- */
-export interface ConformanceDeliveryOptions {
-  /** RPC timeout, manual-ack timeout and how long an emit waits for a lost connection, ms. */
-  timeout?: number;
-  /** Manual settlement with `ackEvent` / `nackEvent`. */
-  expectAck?: boolean;
-  retry?: RetryOptions;
-  /** Event types this service receives from `publish`. */
-  subscribe?: readonly string[];
-  /** The most events a service handles at once. */
-  concurrency?: number;
-}
+import type { DeliveryOptions, Transport, TransportProvider } from '@tributary/messaging';
 
 /**
  * What a transport can do. Every capability defaults to `true`; `false` skips the cases that
@@ -102,10 +84,13 @@ export interface ConformanceFault {
  */
 export interface TransportConformanceSetup {
   transport: Transport | TransportProvider;
-  /** Options of a service consuming `channel`; merge `extra` in. */
-  serviceOptions: (channel: string, extra: ConformanceDeliveryOptions) => Record<string, unknown>;
+  /**
+   * Options of a service consuming `channel`. Merge `extra` in: the delivery options a case
+   * sets (`timeout`, `retry`, `expectAck`, `subscribe`, `concurrency`).
+   */
+  serviceOptions: (channel: string, extra: DeliveryOptions) => Record<string, unknown>;
   /** Options of a client targeting `channel` (default: `serviceOptions`). */
-  clientOptions?: (channel: string, extra: ConformanceDeliveryOptions) => Record<string, unknown>;
+  clientOptions?: (channel: string, extra: DeliveryOptions) => Record<string, unknown>;
   /** Every capability defaults to `true`. */
   capabilities?: Partial<TransportCapabilities>;
   /** Why a capability is off, printed in the title of the skipped cases. */
