@@ -3,6 +3,12 @@ import type { DeliveryOptions, Transport, TransportProvider } from '@tributary/m
 /**
  * What a transport can do. Every capability defaults to `true`; `false` skips the cases that
  * need it, and the suite prints why (with the reason from `TransportConformanceSetup.reasons`).
+ *
+ * @example
+ * ```ts
+ * import type { TransportCapabilities } from '@tributary/testing/conformance';
+ * const capabilities: Partial<TransportCapabilities> = { persistence: false, competingConsumers: false };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -25,6 +31,12 @@ export interface TransportCapabilities {
 
 /**
  * A dead letter as the transport stored it, read back by `readDeadLetters`.
+ *
+ * @example
+ * ```ts
+ * import type { DeadLetterRecord } from '@tributary/testing/conformance';
+ * const letter: DeadLetterRecord = { type: 'Charge', reason: 'failed', errorName: 'TypeError', errorMessage: 'card expired', attempts: 3, headers: { tenant: 'acme' } };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -45,6 +57,16 @@ export interface DeadLetterRecord {
 /**
  * A connection the suite can cut: options that route a service or client through it, and
  * the switch.
+ *
+ * @example
+ * ```ts
+ * import { createTcpProxy } from '@tributary/testing/conformance';
+ * import type { ConformanceFault } from '@tributary/testing/conformance';
+ * const fault = async (): Promise<ConformanceFault> => {
+ *   const proxy = await createTcpProxy({ port: 6379 });
+ *   return { options: { host: `redis://127.0.0.1:${proxy.port}` }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
+ * };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
