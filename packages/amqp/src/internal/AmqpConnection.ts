@@ -1,7 +1,8 @@
 import type * as amqp from 'amqplib';
 import { Observable, Subject, distinctUntilChanged } from 'rxjs';
 import { ConnectionStatus, Transport } from '@tributary/messaging';
-import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { DeadLetterInfo } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import type { EncodedError } from '@tributary/core';
 import { AmqpUnroutableError } from '../errors';
 import { AmqpSession } from './AmqpSession';

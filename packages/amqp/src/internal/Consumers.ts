@@ -1,7 +1,7 @@
 import type * as amqp from 'amqplib';
 import type { Subject } from 'rxjs';
 import { CoreError } from '@tributary/core';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { AmqpSession } from './AmqpSession';
 import type { Live, LiveChannel } from './live';
 import { trackDelivery } from './deliveries';

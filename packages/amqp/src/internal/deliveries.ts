@@ -1,5 +1,5 @@
 import type * as amqp from 'amqplib';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { LiveChannel } from './live';
 
 /** A message delivered to a consumer: the channel that must settle it, and whether it was. */

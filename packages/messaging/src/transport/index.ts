@@ -26,4 +26,6 @@ export { matchTopic } from './matchTopic';
 export { jsonTransformer } from './jsonTransformer';
 export { provideTransportLayer } from './provideTransportLayer';
 export type { TransportProvider } from './provideTransportLayer';
+export { createLocalTransportLayer } from '../local/createLocalTransportLayer';
+export type { TransportOptionsMap, TransportOptions } from './TransportOptionsMap';
 export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError } from '../errors/errors';

@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 
 /**
  * Messages handed to the messaging layer and not settled yet, keyed by their `raw` object

@@ -1,4 +1,5 @@
-import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { DeadLetterInfo } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
 import { settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
