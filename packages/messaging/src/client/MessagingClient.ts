@@ -60,6 +60,7 @@ export const createClientApi = (
   /** The PRODUCER span `frame` started (read right after it, synchronously). */
   let span: ProducerSpan | undefined;
   const frame = (event: Event, operation: 'send' | 'publish' = 'send', destination = target.channel) => {
+    span = undefined;
     const out = outgoingEvent(event);
     span = startProducerSpan(system, operation, destination, out, event);
     return toTransportMessage(out, target.wire, transformer, true);
@@ -99,8 +100,15 @@ export const createClientApi = (
       defer(async () => {
         await isClosed();
         const conn = connection ?? (await ready());
-        const message = frame(event);
-        return endWhenSent(span, conn.sendMessage(target.channel, message, { timeout: target.timeout ?? conn.config.timeout }));
+        const out = outgoingEvent(event);
+        const producing = startProducerSpan(system, 'send', target.channel, out, event);
+        const message = toTransportMessage(out, target.wire, transformer, true);
+        const timeout = target.timeout ?? conn.config.timeout;
+        if (target.wire !== 'envelope') return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout }));
+        // the envelope is the whole message: a transport that picks the reply address has it framed in
+        const reframe = (routing: { replyTo: string; correlationId: string }) =>
+          toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+        return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout, reframe }));
       }).pipe(
         map(reply => fromTransportMessage(reply, target.wire, transformer)),
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
