@@ -46,6 +46,7 @@ export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
 export { asListenerDelivery } from './server/microservice.interface';
 export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle, SettledOutcome, ManualOutcome } from './server/microservice.interface';
 export type { HealthReport, HealthStatus } from './health/HealthReport';
+export { withTraceIds } from './telemetry/withTraceIds';
 export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
 export type { AllServerEvents } from './server/serverEvents';
 export { TransportLayerToken, ServerEventsToken } from './server/tokens';

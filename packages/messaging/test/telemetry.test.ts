@@ -1,6 +1,6 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { act, bindTo, Event, LoggerLevel, LoggerOptions, LoggerToken, matchEvent } from '@tributary/core';
-import { createMicroservice, LocalBroker, messagingListener, MessagingListenerConfig, MicroserviceConnection, MsgEffect, reply, Transport } from '@tributary/messaging';
+import { act, bindTo, createLogger, Event, LoggerLevel, LoggerOptions, LoggerToken, matchEvent } from '@tributary/core';
+import { createMicroservice, LocalBroker, messagingListener, MessagingListenerConfig, MicroserviceConnection, MsgEffect, reply, Transport, withTraceIds } from '@tributary/messaging';
 import { firstValueFrom } from 'rxjs';
 import { eventually, localClient, uniqueChannel } from './helpers';
 import { parentOf, registerOtel, spanNamed, TestOtel } from './otel';
@@ -198,5 +198,19 @@ describe('OpenTelemetry on the local transport', () => {
     await connection.close();
     const info = logs.filter(l => l.level === LoggerLevel.INFO).map(l => l.message);
     expect(info).toEqual(expect.arrayContaining([expect.stringContaining('closing: draining 0 in-flight'), expect.stringContaining('closed')]));
+  });
+
+  it("withTraceIds: the application's own log records in a handler carry the trace ids; outside a span they pass unchanged", async () => {
+    const channel = uniqueChannel('applogs');
+    const lines: string[] = [];
+    const logger = withTraceIds(createLogger({ level: 'info', format: 'json', write: line => void lines.push(line) }));
+    await start(channel, { effects: [e$ => e$.pipe(matchEvent('Hello'), act(() => logger({ tag: 'app', type: 'Greeter', message: 'hello', level: LoggerLevel.INFO, data: { n: 1 } })()))] });
+    const c = await client(channel);
+    await c.emit({ type: 'Hello' });
+    await eventually(() => lines.length === 1);
+    const process = spanNamed(otel.spans(), `process ${channel}`);
+    expect(JSON.parse(lines[0])).toMatchObject({ message: 'hello', n: 1, trace_id: process.spanContext().traceId, span_id: process.spanContext().spanId });
+    logger({ tag: 'app', type: 'Greeter', message: 'outside', level: LoggerLevel.INFO })();
+    expect(JSON.parse(lines[1])).not.toHaveProperty('trace_id');
   });
 });
