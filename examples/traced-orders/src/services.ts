@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { act, matchEvent } from '@tributary/core';
+import { act, bindTo, createLogger, LoggerToken, matchEvent } from '@tributary/core';
 import { createMicroservice, LocalBroker, messagingListener, MessagingClient, MicroserviceConnection, MsgEffect, Transport } from '@tributary/messaging';
 
 const tracer = trace.getTracer('traced-orders');
@@ -56,7 +56,15 @@ export const startShop = async (): Promise<Shop> => {
     );
 
   const start = async (channel: string, effects: MsgEffect[], subscribe: string[] = []): Promise<MicroserviceConnection> =>
-    (await createMicroservice({ transport: Transport.LOCAL, options: { channel, broker, subscribe }, listener: messagingListener({ effects }) }))();
+    (
+      await createMicroservice({
+        transport: Transport.LOCAL,
+        options: { channel, broker, subscribe },
+        listener: messagingListener({ effects }),
+        // the trace tree is the output: Tributary's own lines only from warnings up
+        dependencies: [bindTo(LoggerToken)(() => createLogger({ level: 'warn' }))],
+      })
+    )();
   const services = [await start('orders', [placeOrder$]), await start('payments', [orderPlaced$], ['OrderPlaced']), await start('shipping', [shipOrder$])];
 
   return {
