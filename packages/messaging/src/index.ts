@@ -21,6 +21,9 @@ export { jsonTransformer } from './transport/jsonTransformer';
 export { provideTransportLayer } from './transport/provideTransportLayer';
 export type { TransportProvider } from './transport/provideTransportLayer';
 
+// transport options declared here (types only) so that they type-check without the transport package
+export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
+
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
 export type { LocalDeadLetter, LocalMessageHandler } from './local/LocalBroker';
