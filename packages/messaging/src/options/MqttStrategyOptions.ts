@@ -75,6 +75,7 @@ export interface MqttStrategyOptions extends DeliveryOptions {
    * This instance's MQTT client id. Give each instance a stable one (e.g. the pod name of a
    * StatefulSet): an instance that comes back with the same id resumes its session and gets the
    * messages the broker queued for it. Default `<channel>-<hostname>-<pid>-<n>` (new per process).
+   * Used by services only: a `MessagingClient` always gets a generated id.
    */
   clientId?: string;
   /** How long the broker keeps this instance's session (subscriptions, queued and unacknowledged messages) while it is offline, seconds. Default 3600. */

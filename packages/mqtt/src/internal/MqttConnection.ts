@@ -1,0 +1,250 @@
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
+import type { EncodedError } from '@tributary/core';
+import { BrokerUnavailableError, ConnectionStatus, matchTopic, Transport } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
+import { MqttNoSubscribersError, MqttSessionTakenOverError } from '../errors';
+import { connected, endClient, openClient, sendPuback, settleWithin } from './clients';
+import { DeadLetters } from './DeadLetters';
+import { ACCEPTED, Held, Inbox, REJECTED } from './Inbox';
+import { fromPacket, toPublish } from './properties';
+import { isReplyTopic, ReplyChannel } from './ReplyChannel';
+import type { ResolvedMqttOptions } from './resolveOptions';
+import { Timers } from './Timers';
+
+/** PUBACK reason "No matching subscribers" (MQTT 5). */
+const NO_SUBSCRIBERS = 0x10;
+/** DISCONNECT reason "Session taken over". */
+const TAKEN_OVER = 0x8e;
+/** How long `close` waits for dead letters under way and for the DISCONNECT, ms. */
+const CLOSE_WAIT = 5_000;
+
+/** The MQTT connection of one service or client, as the messaging SPI sees it (see docs/transports/mqtt.md). */
+export class MqttConnection implements TransportLayerConnection<Transport.MQTT> {
+  readonly type = Transport.MQTT;
+  readonly config: { channel: string; timeout: number; readonly raw: MqttClient };
+  readonly message$: Observable<TransportMessage>;
+  readonly status$: Observable<ConnectionStatus>;
+  readonly error$ = new Subject<Error>();
+  readonly close$ = new Subject<void>();
+  readonly clientId: string;
+  private readonly status = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.DISCONNECTED);
+  private readonly client: MqttClient;
+  private readonly inbox: Inbox;
+  private readonly replies: ReplyChannel;
+  private readonly deadLetters?: DeadLetters;
+  private readonly timers = new Timers();
+  private readonly settling = new Set<Promise<unknown>>();
+  private readonly noSubscribers = new Set<number>();
+  private sink?: (message: TransportMessage) => void;
+  private waiting: TransportMessage[] = [];
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly options: ResolvedMqttOptions,
+    private readonly isConsumer: boolean,
+  ) {
+    this.clientId = options.clientId;
+    // a client's session only bridges outages (replies sent meanwhile): fresh at first, resumed after
+    const session = isConsumer
+      ? { clientId: this.clientId, clean: false, sessionExpiry: options.sessionExpiry, receiveMaximum: options.receiveMaximum, reconnect: true }
+      : { clientId: this.clientId, clean: true, sessionExpiry: Math.ceil(options.timeout / 1000), receiveMaximum: options.receiveMaximum, reconnect: true };
+    this.client = openClient(options, session, packet => this.receive(packet));
+    this.inbox = new Inbox((packetId, code) => sendPuback(this.client, packetId, code));
+    this.replies = new ReplyChannel(options.channel, topic => this.client.subscribeAsync(topic, { qos: options.qos }).then(() => undefined));
+    if (isConsumer && options.deadLetter) this.deadLetters = new DeadLetters(options, options.deadLetter);
+    this.watch();
+    this.status$ = this.status.pipe(distinctUntilChanged());
+    const client = this.client;
+    this.config = {
+      channel: options.channel,
+      timeout: options.timeout,
+      get raw() {
+        return client;
+      },
+    };
+    this.message$ = new Observable<TransportMessage>(subscriber => {
+      this.sink = message => subscriber.next(message);
+      for (const message of this.waiting.splice(0)) this.sink(message);
+      return () => (this.sink = undefined);
+    });
+  }
+
+  private watch(): void {
+    this.client.on('connect', connack => {
+      this.inbox.connected(connack.sessionPresent);
+      this.client.options.clean = false;
+      this.status.next(ConnectionStatus.CONNECTED);
+    });
+    this.client.on('close', () => this.closing || this.status.next(ConnectionStatus.DISCONNECTED));
+    this.client.on('reconnect', () => this.closing || this.status.next(ConnectionStatus.RECONNECTING));
+    this.client.on('error', error => this.report(error));
+    this.client.on('disconnect', packet => packet.reasonCode === TAKEN_OVER && this.report(new MqttSessionTakenOverError(this.clientId)));
+    this.client.on('packetreceive', packet => {
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_SUBSCRIBERS && packet.messageId !== undefined) this.noSubscribers.add(packet.messageId);
+    });
+  }
+
+  /** Connects (waiting `timeout` ms at most) and, for a service, subscribes its shared subscriptions and the dead-letter session. */
+  async start(): Promise<this> {
+    try {
+      await connected(this.client, this.options.timeout, this.options.host);
+      if (this.isConsumer) {
+        const { topics, subscribe, qos } = this.options;
+        await this.client.subscribeAsync([topics.serviceFilter, ...subscribe.map(pattern => topics.filter(pattern))], { qos });
+        await this.deadLetters?.ensure();
+      }
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    return this;
+  }
+
+  getChannel(): string {
+    return this.options.channel;
+  }
+
+  private report(error: Error): void {
+    if (!this.closing) this.error$.next(error);
+  }
+
+  /** Every incoming PUBLISH (QoS 1: its PUBACK waits for the settlement). */
+  private receive(packet: IPublishPacket): void {
+    let held: Held | undefined;
+    if (packet.qos > 0) {
+      held = this.inbox.receive(packet);
+      if (!held) return; // a redelivery of a message this client still has
+    }
+    const message = fromPacket(packet, held);
+    if (isReplyTopic(packet.topic)) {
+      this.replies.receive(message);
+      if (held) this.inbox.settle(held);
+      return;
+    }
+    if (!this.isConsumer || !this.wanted(packet.topic, message)) {
+      if (held) this.inbox.settle(held);
+      return;
+    }
+    this.deliver(message);
+  }
+
+  /** Publish-tree messages only when a current `subscribe` pattern matches (a resumed session may hold older filters). */
+  private wanted(topic: string, message: TransportMessage): boolean {
+    if (topic === this.options.topics.service) return true;
+    const type = message.type ?? topic.slice(topic.indexOf('/') + 1).split('/').join('.');
+    return this.options.subscribe.some(pattern => matchTopic(pattern, type));
+  }
+
+  private deliver(message: TransportMessage): void {
+    if (this.sink) this.sink(message);
+    else this.waiting.push(message); // not consumed (yet): the PUBACK stays held
+  }
+
+  private held(message: TransportMessage | undefined): Held | undefined {
+    const held = message?.raw as Held | undefined;
+    return held && typeof held === 'object' && this.inbox.isOpen(held) ? held : undefined;
+  }
+
+  private async publish(topic: string, message: TransportMessage): Promise<'taken' | 'no-subscribers'> {
+    if (this.closing) throw new BrokerUnavailableError(this.options.host, 0);
+    const { payload, options } = toPublish(message, this.options.qos);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.options.host, this.options.timeout)), this.options.timeout)));
+    try {
+      const packet = await Promise.race([this.client.publishAsync(topic, payload, options), timeout]);
+      const id = packet?.messageId;
+      return id !== undefined && this.noSubscribers.delete(id) ? 'no-subscribers' : 'taken';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+    const timeout = options?.timeout ?? this.options.timeout;
+    await this.replies.open();
+    const call = this.replies.register(message.correlationId, message.type, timeout, channel);
+    this.publish(channel, { ...message, correlationId: call.correlationId, replyTo: this.replies.topic }).then(
+      outcome => outcome === 'no-subscribers' && this.replies.reject(call.correlationId, new MqttNoSubscribersError(channel)),
+      error => this.replies.reject(call.correlationId, error as Error),
+    );
+    return call.reply;
+  }
+
+  async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
+    const outcome = await this.publish(channel, message);
+    if (outcome === 'taken') return true;
+    // a reply whose caller is gone is dropped: nothing to do
+    if (isReplyTopic(channel)) return false;
+    throw new MqttNoSubscribersError(channel);
+  }
+
+  async publishMessage(topic: string, message: TransportMessage): Promise<boolean> {
+    // nobody subscribed to a type is not an error in publish/subscribe
+    await this.publish(this.options.topics.event(topic), message);
+    return true;
+  }
+
+  ackMessage(message: TransportMessage | undefined): void {
+    const held = this.held(message);
+    if (held) this.inbox.settle(held, ACCEPTED);
+  }
+
+  /** `resend`: delivered again at once in this process (MQTT cannot requeue); otherwise acknowledged as rejected. */
+  nackMessage(message: TransportMessage | undefined, resend = false): void {
+    const held = this.held(message);
+    if (!held) return;
+    if (resend) this.redeliver(message!, (message!.attempt ?? 1) + 1);
+    else this.inbox.settle(held, REJECTED);
+  }
+
+  /**
+   * Placeholder until the delivery machine retries in process by itself: the message stays
+   * unacknowledged (PUBACK held) and is handed to the effects again after `delay`.
+   */
+  async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
+    if (this.held(message)) this.timers.later(retry.delay, () => this.redeliver(message, retry.attempt));
+  }
+
+  private redeliver(message: TransportMessage, attempt: number): void {
+    if (this.closing || !this.held(message)) return;
+    this.deliver({ ...message, attempt });
+  }
+
+  async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    const held = this.held(message);
+    if (!held) return;
+    if (this.deadLetters) {
+      const publishing = this.deadLetters.publish(this.client, message, info, held.topic);
+      this.settling.add(publishing);
+      try {
+        await publishing; // not acknowledged when this fails: the broker delivers it again
+      } finally {
+        this.settling.delete(publishing);
+      }
+    } else {
+      this.report(new Error(`[${this.options.channel}] a message was dropped (${info.reason}, ${info.attempts} attempt(s)): dead letters are off`));
+    }
+    this.inbox.settle(held, ACCEPTED);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.sink = undefined;
+    this.timers.clear();
+    this.replies.close();
+    await settleWithin(Promise.allSettled([...this.settling]), CLOSE_WAIT);
+    await endClient(this.client, Math.min(this.options.timeout, CLOSE_WAIT));
+    this.inbox.clear();
+    this.waiting = [];
+    this.status.next(ConnectionStatus.CLOSED);
+    this.status.complete();
+    this.close$.next();
+    this.close$.complete();
+    this.error$.complete();
+  }
+}
