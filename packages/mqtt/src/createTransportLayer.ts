@@ -1,4 +1,4 @@
-import { Transport } from '@tributary/messaging/transport';
+import { deliveryConfig, Transport } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { MqttStrategyOptions } from './MqttStrategyOptions';
 import { MqttConnection } from './internal/MqttConnection';
@@ -28,12 +28,9 @@ export const createTransportLayer = (options: MqttStrategyOptions): TransportLay
     config: {
       host: resolved.host,
       channel: resolved.channel,
-      timeout: resolved.timeout,
       wire: 'body',
-      expectAck: resolved.expectAck,
-      retry: resolved.retry,
-      subscribe: resolved.subscribe,
       durable: resolved.qos === 1,
+      ...deliveryConfig(resolved),
     },
     connect: opts => {
       const isConsumer = opts?.isConsumer !== false;

@@ -1,6 +1,5 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
-import type { EncodedError } from '@tributary/core';
 import { BrokerUnavailableError, ConnectionStatus, matchTopic, Transport } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { MqttNoSubscribersError, MqttSessionTakenOverError } from '../errors';
@@ -10,7 +9,6 @@ import { ACCEPTED, Held, Inbox, REJECTED } from './Inbox';
 import { fromPacket, toPublish } from './properties';
 import { isReplyTopic, ReplyChannel } from './ReplyChannel';
 import type { ResolvedMqttOptions } from './resolveOptions';
-import { Timers } from './Timers';
 
 /** PUBACK reason "No matching subscribers" (MQTT 5). */
 const NO_SUBSCRIBERS = 0x10;
@@ -33,7 +31,6 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   private readonly inbox: Inbox;
   private readonly replies: ReplyChannel;
   private readonly deadLetters?: DeadLetters;
-  private readonly timers = new Timers();
   private readonly settling = new Set<Promise<unknown>>();
   private readonly noSubscribers = new Set<number>();
   private sink?: (message: TransportMessage) => void;
@@ -198,13 +195,8 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     else this.inbox.settle(held, REJECTED);
   }
 
-  /**
-   * Placeholder until the delivery machine retries in process by itself: the message stays
-   * unacknowledged (PUBACK held) and is handed to the effects again after `delay`.
-   */
-  async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
-    if (this.held(message)) this.timers.later(retry.delay, () => this.redeliver(message, retry.attempt));
-  }
+  // no retryMessage: MQTT cannot delay a message, so the delivery machine retries in process
+  // while the message stays unacknowledged (its PUBACK held)
 
   private redeliver(message: TransportMessage, attempt: number): void {
     if (this.closing || !this.held(message)) return;
@@ -235,7 +227,6 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
 
   private async shutdown(): Promise<void> {
     this.sink = undefined;
-    this.timers.clear();
     this.replies.close();
     await settleWithin(Promise.allSettled([...this.settling]), CLOSE_WAIT);
     await endClient(this.client, Math.min(this.options.timeout, CLOSE_WAIT));

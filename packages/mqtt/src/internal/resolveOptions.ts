@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { CoreError } from '@tributary/core';
-import { resolveRetryOptions } from '@tributary/messaging/transport';
-import type { RetryOptions } from '@tributary/messaging/transport';
+import { resolveDeliveryOptions } from '@tributary/messaging/transport';
+import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
 import { DEFAULT_MQTT_OPTIONS } from '../MqttStrategyOptions';
 import type { MqttStrategyOptions } from '../MqttStrategyOptions';
 import { mqttTopics } from '../mqttTopics';
 import type { MqttTopics } from '../mqttTopics';
 
 /** Options with every default filled, as the internals use them. */
-export interface ResolvedMqttOptions {
+export interface ResolvedMqttOptions extends ResolvedDeliveryOptions {
   /** The broker URL as given (credentials may be in it). */
   readonly url: string;
   /** The URL with the password masked, for messages and `config.host`. */
@@ -21,10 +21,6 @@ export interface ResolvedMqttOptions {
   readonly sessionExpiry: number;
   readonly receiveMaximum: number;
   readonly keepalive: number;
-  readonly expectAck: boolean;
-  readonly timeout: number;
-  readonly retry: Required<RetryOptions>;
-  readonly subscribe: readonly string[];
   readonly reconnect: { initialDelay: number; maxDelay: number };
   readonly deadLetter: { topic: string; clientId: string; sessionExpiry: number } | false;
   readonly username?: string;
@@ -73,9 +69,9 @@ export const resolveMqttOptions = (options: MqttStrategyOptions): ResolvedMqttOp
   if (options.clientId !== undefined && (typeof options.clientId !== 'string' || options.clientId === '')) {
     throw invalid('`clientId` must be a non-empty string, unique per running instance and stable across its restarts.');
   }
-  const subscribe = options.subscribe ?? d.subscribe;
+  const delivery = resolveDeliveryOptions(options, '@tributary/mqtt', { timeout: d.timeout, expectAck: d.expectAck, subscribe: d.subscribe });
   const topics = mqttTopics(channel);
-  for (const pattern of subscribe) topics.filter(pattern); // throws on what MQTT cannot express
+  for (const pattern of delivery.subscribe) topics.filter(pattern); // throws on what MQTT cannot express
   const dl = options.deadLetter;
   const receiveMaximum = options.receiveMaximum ?? d.receiveMaximum;
   if (!Number.isInteger(receiveMaximum) || receiveMaximum < 1 || receiveMaximum > 65535) throw invalid(`\`receiveMaximum\` must be from 1 to 65535, got ${receiveMaximum}.`);
@@ -89,10 +85,7 @@ export const resolveMqttOptions = (options: MqttStrategyOptions): ResolvedMqttOp
     sessionExpiry: seconds('sessionExpiry', options.sessionExpiry ?? d.sessionExpiry),
     receiveMaximum,
     keepalive: seconds('keepalive', options.keepalive ?? d.keepalive, 65535),
-    expectAck: options.expectAck ?? d.expectAck,
-    timeout: options.timeout ?? d.timeout,
-    retry: resolveRetryOptions(options.retry),
-    subscribe,
+    ...delivery,
     reconnect: { ...d.reconnect, ...options.reconnect },
     deadLetter:
       dl === false
