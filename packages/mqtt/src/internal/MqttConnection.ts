@@ -123,7 +123,25 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
       if (held) this.inbox.settle(held);
       return;
     }
+    if (held && packet.dup) return this.recount(held, message);
     this.deliver(message);
+  }
+
+  /**
+   * A redelivery (DUP) of a message this process never saw: an earlier delivery was not settled
+   * (its consumer died or lost the connection). MQTT carries no delivery count, so the message
+   * goes back to the service topic as a copy counting that attempt (`x-attempt`), and the
+   * original is acknowledged: a message that keeps killing its consumers reaches
+   * `retry.maxAttempts` and is dead-lettered instead of crashing them forever.
+   */
+  private recount(held: Held, message: TransportMessage): void {
+    const copy = { ...message, attempt: message.attempt, raw: undefined };
+    const sending = this.publish(this.options.topics.service, copy).then(
+      () => void this.inbox.settle(held),
+      error => this.report(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.settling.add(sending);
+    void sending.finally(() => this.settling.delete(sending));
   }
 
   /** Publish-tree messages only when a current `subscribe` pattern matches (a resumed session may hold older filters). */

@@ -53,6 +53,12 @@ export interface DeadLetter {
   body: Buffer;
 }
 
+/** The user properties the transport sets (the rest are the message's own headers). */
+const TRIBUTARY_PROPERTIES = new Set([
+  'x-message-id', 'x-type', 'x-causation-id', 'x-timestamp-ms', 'x-attempt', 'x-key', 'x-version',
+  'x-error-name', 'x-error-message', 'x-attempts', 'x-dead-letter-reason', 'x-original-topic',
+]);
+
 const single = (value: string | string[]): string => (Array.isArray(value) ? value[value.length - 1] : value);
 
 /**
@@ -70,7 +76,7 @@ export const readDeadLetters = async (channel: string, quietMs = 300): Promise<D
   client.end(true);
   return packets.map(packet => {
     const properties = Object.fromEntries(Object.entries(packet.properties?.userProperties ?? {}).map(([k, v]) => [k, single(v)]));
-    const headers = Object.fromEntries(Object.entries(properties).filter(([k]) => !k.startsWith('x-')));
+    const headers = Object.fromEntries(Object.entries(properties).filter(([k]) => !TRIBUTARY_PROPERTIES.has(k)));
     return {
       reason: properties['x-dead-letter-reason'],
       errorName: properties['x-error-name'],
