@@ -4,3 +4,4 @@ export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions }
 export { mqttTopics } from './mqttTopics';
 export type { MqttTopics } from './mqttTopics';
 export { MqttNoSubscribersError, MqttSessionTakenOverError } from './errors';
+export { retireMqttSession } from './retireMqttSession';

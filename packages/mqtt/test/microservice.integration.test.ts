@@ -2,9 +2,9 @@ import { act, matchEvent } from '@tributary/core';
 import type { Event } from '@tributary/core';
 import { reply, UnhandledEventError } from '@tributary/messaging';
 import type { MsgEffect } from '@tributary/messaging';
-import { MqttNoSubscribersError } from '@tributary/mqtt';
+import { MqttNoSubscribersError, retireMqttSession } from '@tributary/mqtt';
 import { firstValueFrom } from 'rxjs';
-import { injectRaw, readDeadLetters, sleep, uniqueChannel, waitFor } from './helpers/broker';
+import { MQTT_URL, injectRaw, readDeadLetters, sleep, uniqueChannel, waitFor } from './helpers/broker';
 import { MqttServices } from './helpers/services';
 
 /** An effect recording each event it handles; `work` may throw. */
@@ -160,5 +160,27 @@ describe('MQTT microservice on Mosquitto (public API)', () => {
     await services.service({ channel, clientId }, { effects: [recorder('Slow', again)] });
     await sleep(700);
     expect(again).toHaveLength(0);
+  });
+
+  test('an offline member of the shared subscription keeps its share (Mosquitto 2) until retireMqttSession moves it to the running ones', async () => {
+    const channel = uniqueChannel('retire');
+    const seen: Event[] = [];
+    await services.service({ channel, clientId: `${channel}-a` }, { effects: [recorder('Job', seen)] });
+    const b = await services.service({ channel, clientId: `${channel}-b` }, { effects: [recorder('Job', [])] });
+    await b.close();
+    const client = await services.client({ channel });
+    for (let i = 0; i < 10; i++) await client.emit({ type: 'Job', payload: i });
+    await sleep(500);
+    // round-robin over both sessions: b's share waits in b's session
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(10);
+    const waiting = 10 - seen.length;
+    const { moved } = await retireMqttSession({ host: MQTT_URL, channel, clientId: `${channel}-b` });
+    expect(moved).toBe(waiting);
+    await waitFor(() => seen.length === 10, 5_000, 'every message handled by the running instance');
+    expect(seen.map(event => event.payload).sort((x, y) => (x as number) - (y as number))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // b's session is gone: new messages all go to a
+    for (let i = 10; i < 14; i++) await client.emit({ type: 'Job', payload: i });
+    await waitFor(() => seen.length === 14, 5_000, 'later messages all to the running instance');
   });
 });
