@@ -1,17 +1,16 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
-import { BrokerUnavailableError, ConnectionStatus, matchTopic, Transport } from '@tributary/messaging/transport';
+import { ConnectionStatus, matchTopic, Transport } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { MqttNoSubscribersError, MqttSessionTakenOverError } from '../errors';
-import { connected, endClient, openClient, sendPuback, settleWithin } from './clients';
+import { connected, endClient, openClient, sendPuback } from './clients';
 import { DeadLetters } from './DeadLetters';
 import { ACCEPTED, Held, Inbox, REJECTED } from './Inbox';
-import { fromPacket, toPublish } from './properties';
+import { fromPacket } from './properties';
+import { Publisher } from './Publisher';
 import { isReplyTopic, ReplyChannel } from './ReplyChannel';
 import type { ResolvedMqttOptions } from './resolveOptions';
 
-/** PUBACK reason "No matching subscribers" (MQTT 5). */
-const NO_SUBSCRIBERS = 0x10;
 /** DISCONNECT reason "Session taken over". */
 const TAKEN_OVER = 0x8e;
 /** How long `close` waits for dead letters under way and for the DISCONNECT, ms. */
@@ -31,8 +30,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   private readonly inbox: Inbox;
   private readonly replies: ReplyChannel;
   private readonly deadLetters?: DeadLetters;
-  private readonly settling = new Set<Promise<unknown>>();
-  private readonly noSubscribers = new Set<number>();
+  private readonly publisher: Publisher;
   private sink?: (message: TransportMessage) => void;
   private waiting: TransportMessage[] = [];
   private closing?: Promise<void>;
@@ -47,6 +45,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
       ? { clientId: this.clientId, clean: false, sessionExpiry: options.sessionExpiry, receiveMaximum: options.receiveMaximum, reconnect: true }
       : { clientId: this.clientId, clean: true, sessionExpiry: Math.ceil(options.timeout / 1000), receiveMaximum: options.receiveMaximum, reconnect: true };
     this.client = openClient(options, session, packet => this.receive(packet));
+    this.publisher = new Publisher(this.client, options.qos, options.timeout, options.host, options.channel);
     this.inbox = new Inbox((packetId, code) => sendPuback(this.client, packetId, code));
     this.replies = new ReplyChannel(options.channel, topic => this.client.subscribeAsync(topic, { qos: options.qos }).then(() => undefined));
     if (isConsumer && options.deadLetter) this.deadLetters = new DeadLetters(options, options.deadLetter);
@@ -77,9 +76,6 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     this.client.on('reconnect', () => this.closing || this.status.next(ConnectionStatus.RECONNECTING));
     this.client.on('error', error => this.report(error));
     this.client.on('disconnect', packet => packet.reasonCode === TAKEN_OVER && this.report(new MqttSessionTakenOverError(this.clientId)));
-    this.client.on('packetreceive', packet => {
-      if (packet.cmd === 'puback' && packet.reasonCode === NO_SUBSCRIBERS && packet.messageId !== undefined) this.noSubscribers.add(packet.messageId);
-    });
   }
 
   /** Connects (waiting `timeout` ms at most) and, for a service, subscribes its shared subscriptions and the dead-letter session. */
@@ -136,12 +132,13 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
    */
   private recount(held: Held, message: TransportMessage): void {
     const copy = { ...message, attempt: message.attempt, raw: undefined };
-    const sending = this.publish(this.options.topics.service, copy).then(
-      () => void this.inbox.settle(held),
-      error => this.report(error instanceof Error ? error : new Error(String(error))),
+    void this.publisher.track(
+      this.publisher.publish(this.options.topics.service, copy).then(
+        // never dropped by the broker: this session subscribes to the service topic (else the original stays)
+        outcome => void (outcome === 'taken' && this.inbox.settle(held)),
+        error => this.report(error instanceof Error ? error : new Error(String(error))),
+      ),
     );
-    this.settling.add(sending);
-    void sending.finally(() => this.settling.delete(sending));
   }
 
   /** Publish-tree messages only when a current `subscribe` pattern matches (a resumed session may hold older filters). */
@@ -161,25 +158,11 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     return held && typeof held === 'object' && this.inbox.isOpen(held) ? held : undefined;
   }
 
-  private async publish(topic: string, message: TransportMessage): Promise<'taken' | 'no-subscribers'> {
-    if (this.closing) throw new BrokerUnavailableError(this.options.host, 0);
-    const { payload, options } = toPublish(message, this.options.qos);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.options.host, this.options.timeout)), this.options.timeout)));
-    try {
-      const packet = await Promise.race([this.client.publishAsync(topic, payload, options), timeout]);
-      const id = packet?.messageId;
-      return id !== undefined && this.noSubscribers.delete(id) ? 'no-subscribers' : 'taken';
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
     const timeout = options?.timeout ?? this.options.timeout;
     await this.replies.open();
     const call = this.replies.register(message.correlationId, message.type, timeout, channel);
-    this.publish(channel, { ...message, correlationId: call.correlationId, replyTo: this.replies.topic }).then(
+    this.publisher.publish(channel, { ...message, correlationId: call.correlationId, replyTo: this.replies.topic }).then(
       outcome => outcome === 'no-subscribers' && this.replies.reject(call.correlationId, new MqttNoSubscribersError(channel)),
       error => this.replies.reject(call.correlationId, error as Error),
     );
@@ -187,7 +170,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   }
 
   async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
-    const outcome = await this.publish(channel, message);
+    const outcome = await this.publisher.publish(channel, message);
     if (outcome === 'taken') return true;
     // a reply whose caller is gone is dropped: nothing to do
     if (isReplyTopic(channel)) return false;
@@ -196,7 +179,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
 
   async publishMessage(topic: string, message: TransportMessage): Promise<boolean> {
     // nobody subscribed to a type is not an error in publish/subscribe
-    await this.publish(this.options.topics.event(topic), message);
+    await this.publisher.publish(this.options.topics.event(topic), message);
     return true;
   }
 
@@ -225,13 +208,8 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     const held = this.held(message);
     if (!held) return;
     if (this.deadLetters) {
-      const publishing = this.deadLetters.publish(this.client, message, info, held.topic);
-      this.settling.add(publishing);
-      try {
-        await publishing; // not acknowledged when this fails: the broker delivers it again
-      } finally {
-        this.settling.delete(publishing);
-      }
+      // not acknowledged when this fails: the broker delivers it again
+      await this.publisher.track(this.deadLetters.publish(this.client, message, info, held.topic));
     } else {
       this.report(new Error(`[${this.options.channel}] a message was dropped (${info.reason}, ${info.attempts} attempt(s)): dead letters are off`));
     }
@@ -246,7 +224,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   private async shutdown(): Promise<void> {
     this.sink = undefined;
     this.replies.close();
-    await settleWithin(Promise.allSettled([...this.settling]), CLOSE_WAIT);
+    await this.publisher.drain(CLOSE_WAIT);
     await endClient(this.client, Math.min(this.options.timeout, CLOSE_WAIT));
     this.inbox.clear();
     this.waiting = [];

@@ -1,0 +1,63 @@
+import type { MqttClient } from 'mqtt';
+import { BrokerUnavailableError, ConnectionClosedError } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
+import { settleWithin } from './clients';
+import { toPublish } from './properties';
+
+/** PUBACK reason "No matching subscribers" (MQTT 5). */
+const NO_SUBSCRIBERS = 0x10;
+
+/** What the broker did with a published message. */
+export type PublishOutcome = 'taken' | 'no-subscribers';
+
+/**
+ * Publishes messages and tells what the broker did with them: a PUBACK with reason "No
+ * matching subscribers" means it dropped the message (mqtt.js reports that as a success, so
+ * the reason is read from the PUBACK packet itself). Each publish waits `timeout` ms at most.
+ * Also keeps the settlement publishes under way (dead letters, re-queued copies) for `drain`.
+ */
+export class Publisher {
+  private readonly unrouted = new Set<number>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly qos: 0 | 1,
+    private readonly timeout: number,
+    private readonly host: string,
+    private readonly channel: string,
+  ) {
+    client.on('packetreceive', packet => {
+      if (packet.cmd === 'puback' && packet.reasonCode === NO_SUBSCRIBERS && packet.messageId !== undefined) this.unrouted.add(packet.messageId);
+    });
+  }
+
+  async publish(topic: string, message: TransportMessage): Promise<PublishOutcome> {
+    if (this.stopped) throw new ConnectionClosedError(this.channel);
+    const { payload, options } = toPublish(message, this.qos);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.host, this.timeout)), this.timeout)));
+    try {
+      const packet = await Promise.race([this.client.publishAsync(topic, payload, options), late]);
+      const id = packet?.messageId;
+      return id !== undefined && this.unrouted.delete(id) ? 'no-subscribers' : 'taken';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Keeps track of a settlement under way until it finishes. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const done = (): void => void this.pending.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /** Refuses new publishes and waits for the tracked ones, `ms` at most. */
+  async drain(ms: number): Promise<void> {
+    this.stopped = true;
+    await settleWithin(Promise.allSettled([...this.pending]), ms);
+  }
+}
