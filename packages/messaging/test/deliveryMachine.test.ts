@@ -1,14 +1,6 @@
-import { act, contextFactory, event, eventValidator$, LoggerToken, lookup, matchEvent } from '@tributary/core';
-import {
-  ConnectionClosedError,
-  createLocalTransportLayer,
-  createMicroservice,
-  Event,
-  LocalBroker,
-  messagingListener,
-  MsgEffect,
-  Transport,
-} from '@tributary/messaging';
+import { act, contextFactory, event, Event, eventValidator$, LoggerToken, lookup, matchEvent } from '@tributary/core';
+import { ConnectionClosedError, createMicroservice, LocalBroker, messagingListener, MsgEffect, Transport } from '@tributary/messaging';
+import { createLocalTransportLayer } from '@tributary/messaging/transport';
 import type { TransportProvider } from '@tributary/messaging/transport';
 import * as O from 'fp-ts/Option';
 import * as t from 'io-ts';

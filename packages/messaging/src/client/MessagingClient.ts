@@ -8,6 +8,7 @@ import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayerConnection, TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 import { jsonTransformer } from '../transport/jsonTransformer';
+import type { TransportOptions } from '../transport/TransportOptionsMap';
 import { ConnectionClosedError } from '../errors/errors';
 
 /**
@@ -32,9 +33,10 @@ export interface MessagingClient {
  * @since 0.1.0
  * @category client
  */
-export interface MessagingClientConfig {
-  transport: Transport | TransportProvider;
-  options?: Record<string, any>;
+export interface MessagingClientConfig<T extends Transport | TransportProvider = Transport | TransportProvider> {
+  transport: T;
+  /** The transport's options (the target service's `queue`/`channel`, `host`, ...), type-checked per transport. */
+  options?: TransportOptions<T>;
   msgTransformer?: TransportMessageTransformer;
 }
 
@@ -81,7 +83,14 @@ export const createClientApi = (
       defer(async () => {
         await isClosed();
         const conn = connection ?? (await ready());
-        return conn.sendMessage(target.channel, frame(event), { timeout: target.timeout ?? conn.config.timeout });
+        const out = outgoingEvent(event);
+        const message = toTransportMessage(out, target.wire, transformer, true);
+        const timeout = target.timeout ?? conn.config.timeout;
+        if (target.wire !== 'envelope') return conn.sendMessage(target.channel, message, { timeout });
+        // the envelope is the whole message: a transport that picks the reply address has it framed in
+        const reframe = (routing: { replyTo: string; correlationId: string }) =>
+          toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+        return conn.sendMessage(target.channel, message, { timeout, reframe });
       }).pipe(
         map(reply => fromTransportMessage(reply, target.wire, transformer)),
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
@@ -113,7 +122,7 @@ export const createClientApi = (
  * @category client
  */
 export const MessagingClient =
-  (config: MessagingClientConfig): Reader<Context, Promise<MessagingClient>> =>
+  <T extends Transport | TransportProvider>(config: MessagingClientConfig<T>): Reader<Context, Promise<MessagingClient>> =>
   async _context => {
     const layer = provideTransportLayer(config.transport, config.options);
     const connection = await layer.connect({ isConsumer: false });

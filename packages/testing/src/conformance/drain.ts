@@ -46,4 +46,42 @@ export const drainCases = (kit: ConformanceKit): void => {
       expect(finished.map(([, what]) => what).sort()).toEqual(['during', 'in-flight', 'later']);
     }
   });
+
+  kit.test("drain: when the drain gives up, the effect's AbortSignal fires and the message is delivered again, not lost", [], async c => {
+    const channel = c.channel('drain-abort');
+    const handled: Array<[instance: string, what: string]> = [];
+    const aborted: string[] = [];
+    const effect =
+      (instance: string): MsgEffect =>
+      e$ =>
+        e$.pipe(
+          matchEvent('Stuck'),
+          act((e, { signal }) => {
+            handled.push([instance, e.payload as string]);
+            if (instance !== 'first') return;
+            // work that only ends when it is told to stop, as a fetch given the signal would
+            return new Promise<void>((_, reject) =>
+              signal.addEventListener('abort', () => {
+                aborted.push(instance);
+                reject(signal.reason);
+              }),
+            );
+          }),
+        );
+    const first = await c.service(channel, { effects: [effect('first')] });
+    const client = await c.client(channel);
+    await client.emit({ type: 'Stuck', payload: 'job-1' });
+    await c.waitFor(() => handled.length === 1, 'the handler to start');
+    await first.close({ drainTimeout: 300 });
+    await c.waitFor(() => aborted.length === 1, 'the signal of the abandoned work to fire', () => aborted);
+    expect(await c.deadLetters(channel)).toEqual([]);
+    if (kit.has('persistence')) {
+      await c.service(channel, { effects: [effect('second')] });
+      await c.waitFor(() => handled.some(([instance]) => instance === 'second'), 'the abandoned message at the next instance', () => handled);
+      expect(handled).toEqual([
+        ['first', 'job-1'],
+        ['second', 'job-1'],
+      ]);
+    }
+  });
 };
