@@ -1,7 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import { BrokerUnavailableError, ConnectionClosedError } from '@tributary/messaging/transport';
+import { BrokerUnavailableError, ConnectionClosedError, InFlightMessages } from '@tributary/messaging/transport';
 import type { TransportMessage } from '@tributary/messaging/transport';
-import { settleWithin } from './clients';
 import { toPublish } from './properties';
 
 /** PUBACK reason "No matching subscribers" (MQTT 5). */
@@ -18,7 +17,8 @@ export type PublishOutcome = 'taken' | 'no-subscribers';
  */
 export class Publisher {
   private readonly unrouted = new Set<number>();
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Only its settlement tracking is used: held messages are the Inbox's (keyed by packet id). */
+  private readonly settlements = new InFlightMessages<object>();
   private stopped = false;
 
   constructor(
@@ -49,15 +49,12 @@ export class Publisher {
 
   /** Keeps track of a settlement under way until it finishes. */
   track<T>(work: Promise<T>): Promise<T> {
-    this.pending.add(work);
-    const done = (): void => void this.pending.delete(work);
-    work.then(done, done);
-    return work;
+    return this.settlements.settle(work);
   }
 
   /** Refuses new publishes and waits for the tracked ones, `ms` at most. */
   async drain(ms: number): Promise<void> {
     this.stopped = true;
-    await settleWithin(Promise.allSettled([...this.pending]), ms);
+    await this.settlements.drain(ms);
   }
 }
