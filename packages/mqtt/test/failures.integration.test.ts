@@ -115,7 +115,7 @@ describe('MQTT failure behaviour (Mosquitto)', () => {
     const sent = Array.from({ length: 20 }, (_, i) => i);
     for (const n of sent) await client.emit({ type: 'Job', payload: n });
     let crashes = 0;
-    let letters: Awaited<ReturnType<typeof readDeadLetters>> = [];
+    const letters: Awaited<ReturnType<typeof readDeadLetters>> = [];
     const deadLettered = (): unknown[] => letters.map(letter => JSON.parse(letter.body.toString()).payload);
     // a supervisor: restart the consumer whenever it dies, until every message is handled or dead-lettered
     const deadline = Date.now() + 30_000;
@@ -124,7 +124,7 @@ describe('MQTT failure behaviour (Mosquitto)', () => {
         crashes++;
         child = await spawnConsumer(channel, `${channel}-child`, onReport, receiveMaximum);
       }
-      letters = await readDeadLetters(channel, 100);
+      letters.push(...(await readDeadLetters(channel, 100, true)));
       if (deadLettered().includes('crash') && count(sent, [...handled, ...deadLettered()]).lost === 0) break;
       await sleep(100);
     }

@@ -19,13 +19,13 @@ export const waitFor = async (check: () => boolean | Promise<boolean>, ms: numbe
 /** A channel name unique to one test (other agents share the broker). */
 export const uniqueChannel = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`;
 
-const open = (clientId: string, clean: boolean, sessionExpiry: number, onPublish?: (packet: IPublishPacket) => void): Promise<MqttClient> =>
+const open = (clientId: string, clean: boolean, sessionExpiry: number, onPublish?: (packet: IPublishPacket) => void, consume = false): Promise<MqttClient> =>
   new Promise((resolve, reject) => {
     const client = connect(MQTT_URL, { clientId, clean, protocolVersion: 5, reconnectPeriod: 0, properties: { sessionExpiryInterval: sessionExpiry } });
     // no PUBACK for what the test only peeks at: it stays in the session
     client.handleMessage = (packet, callback) => {
       onPublish?.(packet);
-      callback(packet.qos > 0 ? new Error('peek') : undefined);
+      callback(packet.qos > 0 && !consume ? new Error('peek') : undefined);
     };
     client.once('connect', () => resolve(client));
     client.once('error', reject);
@@ -63,17 +63,19 @@ const single = (value: string | string[]): string => (Array.isArray(value) ? val
 
 /**
  * The dead letters of `channel`, oldest first, read from its dead-letter session without
- * acknowledging them (they stay; Mosquitto sends 20 unacknowledged at most).
+ * acknowledging them (they stay; Mosquitto sends 20 unacknowledged at most), or taken off it
+ * with `consume` (acknowledged: gone from the session, however many).
  */
-export const readDeadLetters = async (channel: string, quietMs = 300): Promise<DeadLetter[]> => {
+export const readDeadLetters = async (channel: string, quietMs = 300, consume = false): Promise<DeadLetter[]> => {
   const packets: IPublishPacket[] = [];
-  const client = await open(`${channel}-dead-letter`, false, 0xffffffff, packet => packets.push(packet));
+  const client = await open(`${channel}-dead-letter`, false, 0xffffffff, packet => packets.push(packet), consume);
   let seen = -1;
   while (seen !== packets.length) {
     seen = packets.length;
     await sleep(quietMs);
   }
-  client.end(true);
+  if (consume) await client.endAsync();
+  else client.end(true);
   return packets.map(packet => {
     const properties = Object.fromEntries(Object.entries(packet.properties?.userProperties ?? {}).map(([k, v]) => [k, single(v)]));
     const headers = Object.fromEntries(Object.entries(properties).filter(([k]) => !TRIBUTARY_PROPERTIES.has(k)));
