@@ -2,6 +2,14 @@ import { CoreError } from '@tributary/core';
 
 /**
  * The MQTT topics of one service (see docs/transports/mqtt.md, "Topics").
+ *
+ * @example
+ * ```ts
+ * import { mqttTopics } from '@tributary/mqtt';
+ * import type { MqttTopics } from '@tributary/mqtt';
+ * const topics: MqttTopics = mqttTopics('orders');
+ * topics.deadLetter; // 'orders/dead-letter'
+ * ```
  * @since 0.2.0
  * @category mqtt
  */
