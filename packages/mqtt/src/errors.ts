@@ -27,7 +27,8 @@ export class MqttNoSubscribersError extends CoreError {
 
 /**
  * The broker closed this connection because another one connected with the same client id
- * (MQTT 5 reason "Session taken over"). Two running instances must never share a `clientId`:
+ * (MQTT 5 DISCONNECT reason "Session taken over", where the broker sends it: Mosquitto 2.0.11
+ * just closes the connection). Two running instances must never share a `clientId`:
  * give each its own, stable across its restarts.
  *
  * @example
