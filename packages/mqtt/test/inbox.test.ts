@@ -74,4 +74,18 @@ describe('Inbox (PUBACKs held until settlement)', () => {
     expect(inbox.receive(packet(1, 'other'))).toBeDefined();
     expect(sent).toEqual([]);
   });
+
+  test('a PUBACK lost with the connection: the resent message is acknowledged again, not delivered twice', () => {
+    const a = inbox.receive(packet(1, 'a'))!;
+    inbox.settle(a);
+    expect(sent).toEqual([[1, 0]]);
+    inbox.connected(true);
+    expect(inbox.receive(packet(1, 'a', true))).toBeUndefined();
+    expect(sent).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    // the broker reuses the id for another message: that one is new
+    expect(inbox.receive(packet(1, 'b'))).toBeDefined();
+  });
 });

@@ -22,14 +22,21 @@ export interface Held {
  * machine settled it, and only on the connection that delivered it. Settled during an outage,
  * it is acknowledged when the broker resends it on the resumed session (same packet id, DUP),
  * without being handed to the effects again; still unsettled then, it stays with the work under
- * way (a retry timer) instead of being delivered twice. A session the broker did not keep
+ * way (a retry timer) instead of being delivered twice. Acknowledged just before the
+ * connection dropped, its PUBACK may be lost: the broker resends it (DUP) and it is acknowledged
+ * again, not delivered twice (for the last `remember` messages, which carry a message id). A session the broker did not keep
  * (`sessionPresent: false`) orphans what was held: settling it does nothing.
  */
 export class Inbox {
   private generation = 0;
   private readonly held = new Map<number, Held>();
+  /** The last messages acknowledged, by packet id: a PUBACK lost with the connection brings them back (DUP). */
+  private readonly acked = new Map<number, Held>();
 
-  constructor(private readonly puback: (packetId: number, reasonCode: number) => boolean) {}
+  constructor(
+    private readonly puback: (packetId: number, reasonCode: number) => boolean,
+    private readonly remember = 64,
+  ) {}
 
   /** Messages received and not settled yet. */
   get size(): number {
@@ -41,7 +48,7 @@ export class Inbox {
   /** A CONNACK arrived. */
   connected(sessionPresent: boolean): void {
     this.generation++;
-    if (!sessionPresent) this.held.clear();
+    if (!sessionPresent) this.clear();
   }
 
   /** A QoS 1 PUBLISH arrived: what to hand to the effects, or undefined for a redelivery of one this client already has. */
@@ -53,6 +60,13 @@ export class Inbox {
     if (known && known.generation < this.generation && known.messageId === messageId && known.payload.equals(payload)) {
       known.generation = this.generation;
       if (known.outcome !== undefined) this.acknowledge(known);
+      return undefined;
+    }
+    // acknowledged just before the connection dropped, and the PUBACK was lost: acknowledge again
+    const done = packet.dup && messageId !== undefined ? this.acked.get(packetId) : undefined;
+    if (done && done.generation < this.generation && done.messageId === messageId && done.payload.equals(payload)) {
+      this.acked.delete(packetId);
+      this.puback(packetId, done.outcome!);
       return undefined;
     }
     const held: Held = { packetId, generation: this.generation, messageId, payload, topic: packet.topic };
@@ -74,10 +88,15 @@ export class Inbox {
   }
 
   private acknowledge(held: Held): void {
-    if (this.puback(held.packetId, held.outcome!)) this.held.delete(held.packetId);
+    if (!this.puback(held.packetId, held.outcome!)) return;
+    this.held.delete(held.packetId);
+    this.acked.delete(held.packetId);
+    this.acked.set(held.packetId, held);
+    if (this.acked.size > this.remember) this.acked.delete(this.acked.keys().next().value!);
   }
 
   clear(): void {
     this.held.clear();
+    this.acked.clear();
   }
 }
