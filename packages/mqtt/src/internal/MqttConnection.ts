@@ -5,6 +5,7 @@ import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from 
 import { MqttNoSubscribersError, MqttSessionTakenOverError } from '../errors';
 import { connected, endClient, openClient, sendPuback } from './clients';
 import { DeadLetters } from './DeadLetters';
+import { Handoff } from './Handoff';
 import { ACCEPTED, Held, Inbox, REJECTED } from './Inbox';
 import { fromPacket } from './properties';
 import { Publisher } from './Publisher';
@@ -31,8 +32,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   private readonly replies: ReplyChannel;
   private readonly deadLetters?: DeadLetters;
   private readonly publisher: Publisher;
-  private sink?: (message: TransportMessage) => void;
-  private waiting: TransportMessage[] = [];
+  private readonly handoff = new Handoff();
   private closing?: Promise<void>;
 
   constructor(
@@ -59,11 +59,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
         return client;
       },
     };
-    this.message$ = new Observable<TransportMessage>(subscriber => {
-      this.sink = message => subscriber.next(message);
-      for (const message of this.waiting.splice(0)) this.sink(message);
-      return () => (this.sink = undefined);
-    });
+    this.message$ = this.handoff.message$;
   }
 
   private watch(): void {
@@ -120,7 +116,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
       return;
     }
     if (held && packet.dup) return this.recount(held, message);
-    this.deliver(message);
+    this.handoff.deliver(message);
   }
 
   /**
@@ -146,11 +142,6 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     if (topic === this.options.topics.service) return true;
     const type = message.type ?? topic.slice(topic.indexOf('/') + 1).split('/').join('.');
     return this.options.subscribe.some(pattern => matchTopic(pattern, type));
-  }
-
-  private deliver(message: TransportMessage): void {
-    if (this.sink) this.sink(message);
-    else this.waiting.push(message); // not consumed (yet): the PUBACK stays held
   }
 
   private held(message: TransportMessage | undefined): Held | undefined {
@@ -201,7 +192,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
 
   private redeliver(message: TransportMessage, attempt: number): void {
     if (this.closing || !this.held(message)) return;
-    this.deliver({ ...message, attempt });
+    this.handoff.deliver({ ...message, attempt });
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
@@ -222,12 +213,11 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   }
 
   private async shutdown(): Promise<void> {
-    this.sink = undefined;
+    this.handoff.stop();
     this.replies.close();
     await this.publisher.drain(CLOSE_WAIT);
     await endClient(this.client, Math.min(this.options.timeout, CLOSE_WAIT));
     this.inbox.clear();
-    this.waiting = [];
     this.status.next(ConnectionStatus.CLOSED);
     this.status.complete();
     this.close$.next();
