@@ -183,4 +183,16 @@ describe('MQTT microservice on Mosquitto (public API)', () => {
     for (let i = 10; i < 14; i++) await client.emit({ type: 'Job', payload: i });
     await waitFor(() => seen.length === 14, 5_000, 'later messages all to the running instance');
   });
+
+  test('qos 0 (at-most-once): emit, send and publish still work, without held acknowledgements', async () => {
+    const channel = uniqueChannel('qos0');
+    const seen: Event[] = [];
+    const echo$: MsgEffect = event$ => event$.pipe(matchEvent('Echo'), act(event => reply(event)({ type: 'Echoed', payload: event.payload })));
+    await services.service({ channel, qos: 0, subscribe: [`${channel}.tick`] }, { effects: [recorder('Ping', seen), recorder(`${channel}.tick`, seen), echo$] });
+    const client = await services.client({ channel, qos: 0 });
+    await client.emit({ type: 'Ping', payload: 1 });
+    await client.publish({ type: `${channel}.tick`, payload: 2 });
+    expect((await firstValueFrom(client.send({ type: 'Echo', payload: 3 }))).payload).toBe(3);
+    await waitFor(() => seen.length === 2, 5_000, 'emit and publish handled');
+  });
 });
