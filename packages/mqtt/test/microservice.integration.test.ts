@@ -4,7 +4,7 @@ import { reply, UnhandledEventError } from '@tributary/messaging';
 import type { MsgEffect } from '@tributary/messaging';
 import { MqttNoSubscribersError, retireMqttSession } from '@tributary/mqtt';
 import { firstValueFrom } from 'rxjs';
-import { MQTT_URL, injectRaw, readDeadLetters, sleep, uniqueChannel, waitFor } from './helpers/broker';
+import { MQTT_URL, injectRaw, readDeadLetters, removeSessions, sleep, uniqueChannel, waitFor } from './helpers/broker';
 import { MqttServices } from './helpers/services';
 
 /** An effect recording each event it handles; `work` may throw. */
@@ -194,5 +194,16 @@ describe('MQTT microservice on Mosquitto (public API)', () => {
     await client.publish({ type: `${channel}.tick`, payload: 2 });
     expect((await firstValueFrom(client.send({ type: 'Echo', payload: 3 }))).payload).toBe(3);
     await waitFor(() => seen.length === 2, 5_000, 'emit and publish handled');
+  });
+
+  test('a dead letter whose session was ended meanwhile is not dropped: the session is made again', async () => {
+    const channel = uniqueChannel('dl-gone');
+    await services.service({ channel }, { effects: [recorder('Known', [])] });
+    await removeSessions([`${channel}-dead-letter`]); // e.g. a reader connected with a clean start
+    const client = await services.client({ channel });
+    await client.emit({ type: 'Unknown', metadata: { headers: { tenant: 'acme' } } });
+    let letters = await readDeadLetters(channel, 100);
+    await waitFor(async () => (letters = await readDeadLetters(channel, 100)).length === 1, 5_000, 'the dead letter');
+    expect(letters[0]).toEqual(expect.objectContaining({ reason: 'unhandled', type: 'Unknown', headers: { tenant: 'acme' } }));
   });
 });

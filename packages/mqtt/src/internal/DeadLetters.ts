@@ -1,7 +1,8 @@
-import type { MqttClient } from 'mqtt';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging/transport';
+import { MqttNoSubscribersError } from '../errors';
 import { connected, endClient, openClient } from './clients';
 import { PROPERTY, toPublish } from './properties';
+import type { Publisher } from './Publisher';
 import type { ResolvedMqttOptions } from './resolveOptions';
 
 /**
@@ -18,7 +19,7 @@ export class DeadLetters {
     private readonly target: { topic: string; clientId: string; sessionExpiry: number },
   ) {}
 
-  /** Connects once as the dead-letter session and subscribes it when the broker did not know it. */
+  /** Connects once as the dead-letter session and subscribes it to the dead-letter topic. */
   ensure(): Promise<void> {
     this.ensured ??= this.open().catch(async () => {
       // another instance starting at the same time took the session over: once more
@@ -34,15 +35,20 @@ export class DeadLetters {
     const client = openClient(this.options, { clientId, clean: false, sessionExpiry, receiveMaximum: 1, reconnect: false }, () => undefined);
     client.on('error', () => undefined);
     try {
-      const connack = await connected(client, Math.min(this.options.timeout, 10_000), this.options.host);
-      if (!connack.sessionPresent) await client.subscribeAsync(topic, { qos: 1 });
+      await connected(client, Math.min(this.options.timeout, 10_000), this.options.host);
+      // also when the session exists: a reader may have left it without the subscription
+      await client.subscribeAsync(topic, { qos: 1 });
     } finally {
       await endClient(client, 2_000);
     }
   }
 
-  /** Publishes the dead letter (resolves on the broker's PUBACK). */
-  async publish(client: MqttClient, message: TransportMessage, info: DeadLetterInfo, originalTopic: string): Promise<void> {
+  /**
+   * Publishes the dead letter (resolves on the broker's PUBACK). Should the broker have no
+   * session for it any more (expired, or ended by a reader with a clean start), the session is
+   * made again and the dead letter published once more: it is never acknowledged as dropped.
+   */
+  async publish(publisher: Publisher, message: TransportMessage, info: DeadLetterInfo, originalTopic: string): Promise<void> {
     const extra: Record<string, string> = {
       [PROPERTY.reason]: info.reason,
       [PROPERTY.attempts]: String(info.attempts),
@@ -51,6 +57,10 @@ export class DeadLetters {
     if (info.error?.name !== undefined) extra[PROPERTY.errorName] = String(info.error.name);
     if (info.error?.message !== undefined) extra[PROPERTY.errorMessage] = String(info.error.message);
     const { payload, options } = toPublish(message, 1, extra);
-    await client.publishAsync(this.target.topic, payload, options);
+    if ((await publisher.send(this.target.topic, payload, options)) === 'taken') return;
+    this.ensured = undefined;
+    await this.ensure();
+    if ((await publisher.send(this.target.topic, payload, options)) === 'taken') return;
+    throw new MqttNoSubscribersError(this.target.topic);
   }
 }

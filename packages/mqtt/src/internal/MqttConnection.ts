@@ -200,7 +200,7 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
     if (!held) return;
     if (this.deadLetters) {
       // not acknowledged when this fails: the broker delivers it again
-      await this.publisher.track(this.deadLetters.publish(this.client, message, info, held.topic));
+      await this.publisher.track(this.deadLetters.publish(this.publisher, message, info, held.topic));
     } else {
       this.report(new Error(`[${this.options.channel}] a message was dropped (${info.reason}, ${info.attempts} attempt(s)): dead letters are off`));
     }

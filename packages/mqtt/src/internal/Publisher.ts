@@ -1,4 +1,4 @@
-import type { MqttClient } from 'mqtt';
+import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import { BrokerUnavailableError, ConnectionClosedError, InFlightMessages } from '@tributary/messaging/transport';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import { toPublish } from './properties';
@@ -33,9 +33,14 @@ export class Publisher {
     });
   }
 
-  async publish(topic: string, message: TransportMessage): Promise<PublishOutcome> {
-    if (this.stopped) throw new ConnectionClosedError(this.channel);
+  publish(topic: string, message: TransportMessage): Promise<PublishOutcome> {
     const { payload, options } = toPublish(message, this.qos);
+    return this.send(topic, payload, options);
+  }
+
+  /** Publishes a payload as it is (dead letters, with their own properties). */
+  async send(topic: string, payload: Buffer, options: IClientPublishOptions): Promise<PublishOutcome> {
+    if (this.stopped) throw new ConnectionClosedError(this.channel);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.host, this.timeout)), this.timeout)));
     try {
