@@ -21,6 +21,9 @@ export { jsonTransformer } from './transport/jsonTransformer';
 export { provideTransportLayer } from './transport/provideTransportLayer';
 export type { TransportProvider } from './transport/provideTransportLayer';
 
+// option types of first-party transports (types only; the runtime is in their packages)
+export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
+
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
 export type { LocalDeadLetter, LocalMessageHandler } from './local/LocalBroker';

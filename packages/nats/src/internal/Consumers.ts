@@ -1,0 +1,113 @@
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { reconnectDelay } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
+import type { Subject } from 'rxjs';
+import { fromNatsMessage } from './headers';
+import type { InFlight } from './InFlight';
+import type { ResolvedNatsOptions } from './resolveOptions';
+import { rpcSubject } from './subjects';
+import type { ConsumerSpec, Topology } from './Topology';
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Notifications after which a pull consumer gets no more messages until it is created again. */
+const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
+
+/**
+ * The consuming side of a service: one pull loop per durable consumer (its channel and each
+ * `subscribe` pattern) and the core subscription of requests (`<channel>.rpc`, a queue group,
+ * so instances compete). A consumer deleted on the server is created again.
+ */
+export class Consumers {
+  private stopped = true;
+  private sink?: (message: TransportMessage) => void;
+  private readonly active = new Set<ConsumerMessages>();
+  private rpc?: Subscription;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly topology: Topology,
+    private readonly specs: ConsumerSpec[],
+    private readonly inflight: InFlight,
+    private readonly options: ResolvedNatsOptions,
+    private readonly error$: Subject<Error>,
+  ) {}
+
+  start(sink: (message: TransportMessage) => void): void {
+    if (!this.stopped) throw new Error('@tributary/nats: message$ is already consumed; subscribe to it once per connection.');
+    this.stopped = false;
+    this.sink = sink;
+    this.rpc = this.nc.subscribe(rpcSubject(this.options.channel), {
+      queue: this.options.channel,
+      callback: (error, msg) => (error ? this.error$.next(error) : this.core(msg)),
+    });
+    this.loops = this.specs.map(spec => this.run(spec));
+  }
+
+  /** Stops pulling; messages arriving meanwhile go back to the server at once. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.rpc?.unsubscribe();
+    await Promise.all([...this.active].map(messages => messages.close().catch(() => undefined)));
+    await Promise.all(this.loops);
+  }
+
+  private async run(spec: ConsumerSpec): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        await this.topology.consumer(spec);
+        const consumer = await this.js.consumers.get(spec.stream, spec.name);
+        if (this.stopped) return;
+        const messages = await consumer.consume({ max_messages: this.options.prefetch, callback: msg => this.jetstream(msg) });
+        this.active.add(messages);
+        attempt = 0;
+        await Promise.race([messages.closed(), this.gone(messages)]);
+        this.active.delete(messages);
+        if (this.stopped) return;
+        // the consumer (or its stream) was deleted: create it again
+        await messages.close().catch(() => undefined);
+        this.topology.reset();
+      } catch (error) {
+        if (this.stopped) return;
+        this.error$.next(error as Error);
+        await sleep(reconnectDelay(++attempt, this.options.reconnect));
+      }
+    }
+  }
+
+  private async gone(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (GONE.has(status.type)) return;
+    }
+  }
+
+  private jetstream(msg: JsMsg): void {
+    if (this.stopped) {
+      msg.nak();
+      return;
+    }
+    const raw = this.inflight.add({ kind: 'js', msg, touched: Date.now() });
+    this.hand(fromNatsMessage(msg.data, msg.headers, raw, msg.info.deliveryCount));
+  }
+
+  private core(msg: Msg): void {
+    if (this.stopped) return;
+    const raw = this.inflight.add({ kind: 'core', msg, touched: Date.now() });
+    const message = fromNatsMessage(msg.data, msg.headers, raw, 1);
+    if (msg.reply) message.replyTo = msg.reply;
+    this.hand(message);
+  }
+
+  private hand(message: TransportMessage): void {
+    try {
+      this.sink!(message);
+    } catch (error) {
+      this.error$.next(error as Error);
+    }
+  }
+}

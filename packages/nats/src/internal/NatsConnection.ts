@@ -1,0 +1,230 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection as NatsClient } from '@nats-io/transport-node';
+import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
+import type { EncodedError } from '@tributary/core';
+import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay, Transport } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
+import { NatsTopologyError } from '../errors';
+import { Consumers } from './Consumers';
+import { deadLetterHeaders, HEADER, toHeaders } from './headers';
+import { InFlight } from './InFlight';
+import type { NatsDelivery } from './InFlight';
+import { Publisher } from './Publisher';
+import { ReplyInbox } from './ReplyInbox';
+import type { ResolvedNatsOptions } from './resolveOptions';
+import { Topology } from './Topology';
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+const isPermanent = (error: unknown): boolean => /authorization|authentication|permission/i.test(String((error as Error)?.message));
+const isReplyAddress = (subject: string): boolean => subject.startsWith('_INBOX.');
+
+/** Connects, retrying while the server is unreachable, up to `timeout`. */
+const open = async (options: ResolvedNatsOptions, name: string): Promise<NatsClient> => {
+  const deadline = Date.now() + options.timeout;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect({
+        servers: options.servers,
+        name,
+        ...options.auth,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: options.reconnect.maxDelay,
+        timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
+      });
+    } catch (error) {
+      if (isPermanent(error)) throw error;
+      const delay = reconnectDelay(attempt, options.reconnect);
+      if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(options.host, options.timeout, error);
+      await sleep(delay);
+    }
+  }
+};
+
+/** The NATS connection of one service or client, as the messaging SPI sees it. */
+export class NatsConnection implements TransportLayerConnection<Transport.NATS> {
+  readonly type = Transport.NATS;
+  readonly config: { channel: string; timeout: number; raw: NatsClient };
+  readonly message$: Observable<TransportMessage>;
+  readonly status$: Observable<ConnectionStatus>;
+  readonly error$ = new Subject<Error>();
+  readonly close$ = new Subject<void>();
+  private readonly status = new BehaviorSubject<ConnectionStatus>(ConnectionStatus.CONNECTED);
+  private readonly js: JetStreamClient;
+  private readonly inflight: InFlight;
+  private readonly publisher: Publisher;
+  private readonly replies: ReplyInbox;
+  private consumers?: Consumers;
+  private closing?: Promise<void>;
+
+  private constructor(
+    private readonly nc: NatsClient,
+    private readonly topology: Topology,
+    private readonly options: ResolvedNatsOptions,
+  ) {
+    this.js = jetstream(nc);
+    this.inflight = new InFlight(options.ackWait);
+    this.publisher = new Publisher(this.js, options, async subject => {
+      topology.reset();
+      if (options.deadLetter && subject === options.deadLetter.subject) await topology.deadLetterStream();
+      else if (subject.startsWith(`${options.eventPrefix}.`)) await topology.eventStream();
+      else await topology.serviceStream(subject);
+    });
+    this.replies = new ReplyInbox(nc, options.channel);
+    this.config = { channel: options.channel, timeout: options.timeout, raw: nc };
+    this.status$ = this.status.pipe(distinctUntilChanged());
+    this.message$ = new Observable<TransportMessage>(subscriber => {
+      if (!this.consumers) return undefined; // a client consumes nothing
+      this.consumers.start(message => subscriber.next(message));
+      return () => void this.consumers?.stop();
+    });
+    void this.watch();
+  }
+
+  /** Connects and sets up the streams (and, for a service, its durable consumers). */
+  static async open(options: ResolvedNatsOptions, isConsumer: boolean): Promise<NatsConnection> {
+    const nc = await open(options, options.name ?? `tributary ${isConsumer ? 'service' : 'client'} ${options.channel}`);
+    let connection: NatsConnection | undefined;
+    try {
+      const jsm = await jetstreamManager(nc).catch(error => {
+        throw new NatsTopologyError('the JetStream API', error);
+      });
+      const topology = new Topology(jsm, options);
+      connection = new NatsConnection(nc, topology, options);
+      if (isConsumer) {
+        const specs = await topology.serviceConsumers();
+        connection.consumers = new Consumers(nc, connection.js, topology, specs, connection.inflight, options, connection.error$);
+      }
+      return connection;
+    } catch (error) {
+      if (connection) await connection.close();
+      else await nc.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  getChannel(): string {
+    return this.options.channel;
+  }
+
+  /** How many `send` calls wait for a reply (0 once all settled). */
+  get pendingReplies(): number {
+    return this.replies.size;
+  }
+
+  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+    if (this.closing) return Promise.reject(new ConnectionClosedError(this.options.channel));
+    return this.replies.send(channel, message, options?.timeout ?? this.options.timeout);
+  }
+
+  async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
+    if (this.closing) throw new ConnectionClosedError(this.options.channel);
+    if (isReplyAddress(channel)) {
+      // a reply: core NATS, dropped by the server when the caller is gone
+      this.nc.publish(channel, message.data as Uint8Array, { headers: toHeaders(message) });
+      return true;
+    }
+    await this.topology.serviceStream(channel);
+    await this.publisher.publish(channel, message.data as Uint8Array, toHeaders(message));
+    return true;
+  }
+
+  async publishMessage(topic: string, message: TransportMessage): Promise<boolean> {
+    if (this.closing) throw new ConnectionClosedError(this.options.channel);
+    if (!/^[^\s*>]+$/.test(topic) || topic.split('.').includes('')) {
+      throw new Error(`@tributary/nats: cannot publish "${topic}": event types published over NATS are subject tokens without spaces, * or >.`);
+    }
+    await this.topology.eventStream();
+    await this.publisher.publish(`${this.options.eventPrefix}.${topic}`, message.data as Uint8Array, toHeaders(message));
+    return true;
+  }
+
+  ackMessage(message: TransportMessage | undefined): void {
+    const delivery = this.inflight.claim(message?.raw);
+    if (delivery?.kind === 'js') delivery.msg.ack();
+  }
+
+  nackMessage(message: TransportMessage | undefined, resend = false): void {
+    const delivery = this.inflight.claim(message?.raw);
+    if (delivery?.kind === 'js') {
+      if (resend) delivery.msg.nak();
+      else delivery.msg.term();
+    }
+  }
+
+  async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
+    const delivery = this.inflight.claim(message.raw);
+    // the server delivers it again after `delay`; its delivery count is the next attempt
+    if (delivery?.kind === 'js') delivery.msg.nak(retry.delay);
+  }
+
+  async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    const delivery = this.inflight.claim(message.raw);
+    if (!delivery) return;
+    const dl = this.options.deadLetter;
+    if (!dl) {
+      this.error$.next(new Error(`@tributary/nats: a message of "${this.options.channel}" was dropped (${info.reason}; deadLetter is false)`));
+      if (delivery.kind === 'js') delivery.msg.term();
+      return;
+    }
+    try {
+      await this.topology.deadLetterStream();
+      await this.publisher.publish(dl.subject, delivery.msg.data, this.deadLetterCopy(delivery, message, info));
+    } catch (error) {
+      // not stored: the server delivers it again, and it is dead-lettered then
+      if (delivery.kind === 'js') delivery.msg.nak(1_000);
+      throw error;
+    }
+    if (delivery.kind === 'js') delivery.msg.term();
+  }
+
+  /** The original headers, the message's id (so the server keeps one copy), and the error. */
+  private deadLetterCopy(delivery: NatsDelivery, message: TransportMessage, info: DeadLetterInfo): MsgHdrs {
+    const h = natsHeaders();
+    const original = delivery.msg.headers;
+    if (original) for (const key of original.keys()) for (const value of original.values(key)) h.append(key, value);
+    if (!h.has(HEADER.messageId)) {
+      const id = delivery.kind === 'js' ? `${delivery.msg.info.stream}:${delivery.msg.seq}` : message.messageId;
+      if (id) h.set(HEADER.messageId, id);
+    }
+    for (const [key, value] of Object.entries(deadLetterHeaders(info, delivery.msg.subject))) h.set(key, value.replace(/[\r\n]+/g, ' ').slice(0, 1024));
+    return h;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.consumers?.stop();
+    this.replies.close();
+    this.inflight.stop();
+    this.publisher.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>(resolve => (timer = setTimeout(resolve, Math.min(this.options.timeout, 5_000))));
+    // drain: flushes the acknowledgements still buffered, then closes
+    await Promise.race([this.nc.drain().catch(() => this.nc.close()), bound]);
+    clearTimeout(timer);
+    if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+    this.status.next(ConnectionStatus.CLOSED);
+    this.status.complete();
+    this.close$.next();
+    this.close$.complete();
+    this.error$.complete();
+  }
+
+  /** Maps the client's own reconnection onto `status$`. */
+  private async watch(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (this.closing) break;
+      if (s.type === 'disconnect') this.status.next(ConnectionStatus.DISCONNECTED);
+      else if (s.type === 'reconnecting') this.status.next(ConnectionStatus.RECONNECTING);
+      else if (s.type === 'reconnect') {
+        this.topology.reset();
+        this.status.next(ConnectionStatus.CONNECTED);
+      } else if (s.type === 'error') this.error$.next(s.error);
+    }
+  }
+}
