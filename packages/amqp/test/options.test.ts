@@ -48,6 +48,7 @@ describe('@tributary/amqp public API', () => {
       retry: DEFAULT_RETRY_OPTIONS,
       subscribe: [],
       durable: true,
+      concurrency: 32,
     });
   });
 });

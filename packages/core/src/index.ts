@@ -11,7 +11,7 @@ export type { DeliveryTracker } from './event/deliveryTracker';
 export { matchEvent } from './operators/matchEvent';
 export type { EventMatcher, MatchedEvent, WholeEventCodec } from './operators/matchEvent';
 export { act, UNHANDLED_ERROR_SUFFIX } from './operators/act';
-export type { ActResult } from './operators/act';
+export type { ActResult, ActContext } from './operators/act';
 export { use } from './operators/use';
 
 // effects

@@ -39,6 +39,8 @@ export {
   TransportNotInstalledError,
   RemoteError,
   ConnectionClosedError,
+  MaxAttemptsExceededError,
+  NoConsumerError,
 } from './errors/errors';
 
 // effects

@@ -8,10 +8,11 @@ import {
   TransportLayerConnection,
   TransportMessage,
 } from '../transport/transport.interface';
-import { DEFAULT_TIMEOUT, DeliveryOptions } from '../transport/transportOptions';
-import { resolveRetryOptions } from '../transport/retry';
+import type { DeliveryOptions } from '../transport/transportOptions';
+import { deliveryConfig, resolveDeliveryOptions } from '../transport/resolveDeliveryOptions';
 import { PendingReplies } from '../transport/pendingReplies';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
+import { NoConsumerError } from '../errors/errors';
 
 /**
  * Options of `Transport.LOCAL`.
@@ -43,6 +44,8 @@ const copyMessage = (message: TransportMessage, raw: unknown): TransportMessage 
   causationId: message.causationId,
   headers: message.headers,
   attempt: message.attempt,
+  key: message.key,
+  version: message.version,
 });
 
 class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
@@ -97,6 +100,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   }
 
   sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+    // in-process, the broker knows nobody could answer: say so now, not after the timeout
+    if (!this.broker.hasConsumer(channel)) return Promise.reject(new NoConsumerError(channel));
     const callId = String(++this.calls);
     const reply = this.pending.register(callId, message.type, options?.timeout ?? this.config.timeout, channel);
     this.broker.enqueue(channel, { ...message, correlationId: message.correlationId ?? randomUUID(), replyTo: `${this.replyTo()}#${callId}` });
@@ -167,19 +172,16 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
 export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): TransportLayer<Transport.LOCAL> => {
   const broker = options.broker ?? defaultLocalBroker;
   const channel = options.channel ?? EVENT_BUS_CHANNEL;
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const subscribe = options.subscribe ?? [];
+  const delivery = resolveDeliveryOptions(options, '@tributary/messaging (Transport.LOCAL)');
+  const { timeout, subscribe } = delivery;
   return {
     type: Transport.LOCAL,
     config: {
       host: 'local',
       channel,
-      timeout,
       wire: 'object',
-      expectAck: options.expectAck ?? false,
-      retry: resolveRetryOptions(options.retry),
-      subscribe,
       durable: true,
+      ...deliveryConfig(delivery),
     },
     connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
   };

@@ -14,7 +14,7 @@ import {
 } from '@tributary/core';
 import { Subject, takeWhile } from 'rxjs';
 import type { MsgServerEffect } from '../effects/messaging.effects.interface';
-import { ManagedConnection } from '../internal/ManagedConnection';
+import { DeliveryMachine } from '../internal/DeliveryMachine';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayer } from '../transport/transport.interface';
@@ -92,13 +92,13 @@ export const createMicroservice = async (config: CreateMicroserviceConfig): Prom
   const serverEffects = event$ ? combineEffects(event$) : undefined;
   serverEffects?.(serverEvents.pipe(takeWhile(e => !isCloseEvent(e), true)), serverCtx).subscribe();
 
-  let connection: ManagedConnection | undefined;
+  let connection: DeliveryMachine | undefined;
   const { host, channel } = layer.config;
 
   const start = async (): Promise<MicroserviceConnection> => {
     if (connection) return connection;
     const raw = await layer.connect({ isConsumer: true });
-    const managed = new ManagedConnection(raw, layer.config, logger);
+    const managed = new DeliveryMachine(raw, layer.config, logger);
     managed.start(listener(context)(managed));
     managed.status$.subscribe(status => serverEvents.next(ServerEvent.status(host, channel, String(status))));
     managed.error$.subscribe(error => serverEvents.next(ServerEvent.error(error)));

@@ -19,6 +19,8 @@ export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions 
 export type { RetryOptions } from './retry';
 export { DEFAULT_TIMEOUT } from './transportOptions';
 export type { DeliveryOptions } from './transportOptions';
+export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY } from './resolveDeliveryOptions';
+export type { ResolvedDeliveryOptions } from './resolveDeliveryOptions';
 export { PendingReplies } from './pendingReplies';
 export { matchTopic } from './matchTopic';
 export { jsonTransformer } from './jsonTransformer';
