@@ -4,7 +4,8 @@ export { event, isEventCodec, EVENT_CODEC_NAME } from './event/event';
 export type { EventCodec } from './event/event';
 export { createEvent } from './event/createEvent';
 export type { EventCreator } from './event/createEvent';
-export { DELIVERY_TRACKER, getDeliveryTracker } from './event/deliveryTracker';
+export { DELIVERY_TRACKER } from './event/deliveryTracker';
+export { getDeliveryTracker } from './event/getDeliveryTracker';
 export type { DeliveryTracker } from './event/deliveryTracker';
 
 // operators

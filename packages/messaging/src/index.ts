@@ -21,7 +21,10 @@ export { jsonTransformer } from './transport/jsonTransformer';
 export { provideTransportLayer } from './transport/provideTransportLayer';
 export type { TransportProvider } from './transport/provideTransportLayer';
 
-// option types of first-party transports (types only; the runtime is in their packages)
+// transport options, type-checked per transport
+export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
+export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
+export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
 
 // local transport

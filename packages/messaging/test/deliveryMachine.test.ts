@@ -1,9 +1,8 @@
-import { act, contextFactory, event, eventValidator$, LoggerToken, lookup, matchEvent } from '@tributary/core';
+import { act, contextFactory, event, Event, eventValidator$, LoggerToken, lookup, matchEvent } from '@tributary/core';
 import {
   ConnectionClosedError,
   createLocalTransportLayer,
   createMicroservice,
-  Event,
   LocalBroker,
   messagingListener,
   MsgEffect,

@@ -1,4 +1,4 @@
-import { Transport } from '@tributary/messaging/transport';
+import { deliveryConfig, Transport } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { NatsStrategyOptions } from '@tributary/messaging';
 import { NatsConnection } from './internal/NatsConnection';
@@ -33,12 +33,9 @@ export const createTransportLayer = (options: NatsStrategyOptions): TransportLay
     config: {
       host: resolved.host,
       channel: resolved.channel,
-      timeout: resolved.timeout,
       wire: 'body',
-      expectAck: resolved.expectAck,
-      retry: resolved.retry,
-      subscribe: resolved.subscribe,
       durable: true,
+      ...deliveryConfig(resolved),
     },
     connect: opts => NatsConnection.open(resolved, opts?.isConsumer !== false),
   };

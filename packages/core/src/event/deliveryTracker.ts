@@ -39,17 +39,3 @@ export interface DeliveryTracker {
    */
   readonly signal?: AbortSignal;
 }
-
-/**
- * Reads the delivery tracker of an event, if it came from a delivery machinery.
- *
- * @example
- * ```ts
- * import { getDeliveryTracker } from '@tributary/core';
- * getDeliveryTracker({ type: 'Ping' }); // undefined
- * ```
- * @since 0.1.0
- * @category delivery
- */
-export const getDeliveryTracker = (event: { metadata?: object } | undefined): DeliveryTracker | undefined =>
-  (event?.metadata as { [DELIVERY_TRACKER]?: DeliveryTracker } | undefined)?.[DELIVERY_TRACKER];

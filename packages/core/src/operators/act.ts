@@ -1,5 +1,6 @@
 import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
-import { DELIVERY_TRACKER, getDeliveryTracker } from '../event/deliveryTracker';
+import { DELIVERY_TRACKER } from '../event/deliveryTracker';
+import { getDeliveryTracker } from '../event/getDeliveryTracker';
 import type { Event } from '../event/event.interface';
 import { encodeError } from '../error/encodeError';
 

@@ -8,6 +8,7 @@ import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayerConnection, TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 import { jsonTransformer } from '../transport/jsonTransformer';
+import type { TransportOptions } from '../transport/TransportOptionsMap';
 import { ConnectionClosedError } from '../errors/errors';
 
 /**
@@ -32,9 +33,10 @@ export interface MessagingClient {
  * @since 0.1.0
  * @category client
  */
-export interface MessagingClientConfig {
-  transport: Transport | TransportProvider;
-  options?: Record<string, any>;
+export interface MessagingClientConfig<T extends Transport | TransportProvider = Transport | TransportProvider> {
+  transport: T;
+  /** The transport's options (the target service's `queue`/`channel`, `host`, ...), type-checked per transport. */
+  options?: TransportOptions<T>;
   msgTransformer?: TransportMessageTransformer;
 }
 
@@ -113,7 +115,7 @@ export const createClientApi = (
  * @category client
  */
 export const MessagingClient =
-  (config: MessagingClientConfig): Reader<Context, Promise<MessagingClient>> =>
+  <T extends Transport | TransportProvider>(config: MessagingClientConfig<T>): Reader<Context, Promise<MessagingClient>> =>
   async _context => {
     const layer = provideTransportLayer(config.transport, config.options);
     const connection = await layer.connect({ isConsumer: false });

@@ -1,3 +1,7 @@
+/*
+ * Types only: the options of @tributary/nats, declared here so that createMicroservice checks
+ * them without that package installed (TransportOptionsMap). @tributary/nats re-exports them.
+ */
 import type { DeliveryOptions } from '../transport/transportOptions';
 
 /**

@@ -18,6 +18,7 @@ import { DeliveryMachine } from '../internal/DeliveryMachine';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayer } from '../transport/transport.interface';
+import type { TransportOptions } from '../transport/TransportOptionsMap';
 import type { CloseOptions, MicroserviceConnection } from './microservice.interface';
 import type { messagingListener } from './messagingListener';
 import { AllServerEvents, isCloseEvent, ServerEvent } from './serverEvents';
@@ -28,11 +29,11 @@ import { ServerEventsToken, TransportLayerToken } from './tokens';
  * @since 0.1.0
  * @category microservice
  */
-export interface CreateMicroserviceConfig {
-  /** `Transport.LOCAL`, `Transport.AMQP`, `Transport.REDIS`, or a provider object. */
-  transport: Transport | TransportProvider;
-  /** The transport's options (`queue`/`channel`, `host`, `subscribe`, `retry`, ...). */
-  options?: Record<string, any>;
+export interface CreateMicroserviceConfig<T extends Transport | TransportProvider = Transport | TransportProvider> {
+  /** `Transport.LOCAL`, `Transport.AMQP`, `Transport.REDIS`, ..., or a provider object. */
+  transport: T;
+  /** The transport's options (`queue`/`channel`, `host`, `subscribe`, `retry`, ...), type-checked per transport. */
+  options?: TransportOptions<T>;
   listener: ReturnType<typeof messagingListener>;
   dependencies?: ReadonlyArray<BoundDependency<any> | undefined | null>;
   /** An effect over server events (status, error, close). */
@@ -76,7 +77,7 @@ export interface Microservice {
  * @since 0.1.0
  * @category microservice
  */
-export const createMicroservice = async (config: CreateMicroserviceConfig): Promise<Microservice> => {
+export const createMicroservice = async <T extends Transport | TransportProvider>(config: CreateMicroserviceConfig<T>): Promise<Microservice> => {
   const { transport, options, listener, dependencies = [], event$ } = config;
   const layer = provideTransportLayer(transport, options);
   const serverEvents = new Subject<AllServerEvents>();

@@ -9,9 +9,9 @@ import { createLocalTransportLayer } from '../local/createLocalTransportLayer';
  * @since 0.1.0
  * @category transport SPI
  */
-export interface TransportProvider {
+export interface TransportProvider<O = any> {
   readonly type: Transport;
-  createTransportLayer(options: any): TransportLayer;
+  createTransportLayer(options: O): TransportLayer;
 }
 
 const isInstalled = (name: string): boolean => {

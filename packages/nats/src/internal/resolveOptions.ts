@@ -1,12 +1,12 @@
 import { CoreError } from '@tributary/core';
-import { resolveRetryOptions } from '@tributary/messaging/transport';
-import type { RetryOptions } from '@tributary/messaging/transport';
+import { resolveDeliveryOptions } from '@tributary/messaging/transport';
+import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
 import type { NatsStrategyOptions } from '@tributary/messaging';
 import { DEFAULT_NATS_OPTIONS } from '../NatsStrategyOptions';
 import { streamName } from './subjects';
 
 /** Options with every default filled, as the internals use them. */
-export interface ResolvedNatsOptions {
+export interface ResolvedNatsOptions extends ResolvedDeliveryOptions {
   servers: string[];
   /** The servers with passwords masked, for messages and `config.host`. */
   host: string;
@@ -17,10 +17,6 @@ export interface ResolvedNatsOptions {
   deadLetter: false | { subject: string; stream?: string };
   eventStream: string;
   eventPrefix: string;
-  expectAck: boolean;
-  timeout: number;
-  retry: Required<RetryOptions>;
-  subscribe: readonly string[];
   ackWait: number;
   prefetch: number;
   maxAckPending: number;
@@ -85,10 +81,7 @@ export const resolveNatsOptions = (options: NatsStrategyOptions): ResolvedNatsOp
     deadLetter: deadLetter === false ? false : { subject: `${channel}.dead-letter`, stream: typeof deadLetter === 'string' ? streamName(deadLetter) : undefined },
     eventStream: streamName(options.eventStream ?? d.eventStream),
     eventPrefix,
-    expectAck: options.expectAck ?? d.expectAck,
-    timeout: positive('timeout', options.timeout ?? d.timeout),
-    retry: resolveRetryOptions(options.retry),
-    subscribe: options.subscribe ?? d.subscribe,
+    ...resolveDeliveryOptions(options, '@tributary/nats', { timeout: d.timeout, expectAck: d.expectAck, subscribe: d.subscribe }),
     ackWait: positive('ackWait', options.ackWait ?? d.ackWait),
     prefetch: positive('prefetch', options.prefetch ?? d.prefetch),
     maxAckPending: positive('maxAckPending', options.maxAckPending ?? d.maxAckPending),

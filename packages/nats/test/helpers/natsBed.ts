@@ -105,22 +105,26 @@ export class NatsTestBed {
     return info.num_pending + info.num_ack_pending;
   }
 
+  /** Deletes the streams of a channel and its consumers on the event stream. */
+  async deleteChannel(channel: string): Promise<void> {
+    const { jsm } = await this.manager();
+    for (const subject of [channel, `${channel}.dead-letter`]) {
+      const stream = await jsm.streams.find(subject).catch(() => undefined);
+      if (stream) await jsm.streams.delete(stream).catch(() => undefined);
+    }
+    const events = await jsm.streams.find('event.>').catch(() => undefined);
+    if (!events) return;
+    const prefix = `${channel.replace(/[.*>\s/\\]/g, '_')}_sub_`;
+    for await (const consumer of jsm.consumers.list(events)) {
+      if (consumer.name.startsWith(prefix)) await jsm.consumers.delete(events, consumer.name).catch(() => undefined);
+    }
+  }
+
   /** Closes everything the test opened, then deletes its streams and its consumers on the event stream. */
   async close(): Promise<void> {
     await Promise.all(this.closers.splice(0).map(close => close().catch(() => undefined)));
-    const { nc, jsm } = await this.manager();
-    for (const channel of this.channels) {
-      for (const subject of [channel, `${channel}.dead-letter`]) {
-        const stream = await jsm.streams.find(subject).catch(() => undefined);
-        if (stream) await jsm.streams.delete(stream).catch(() => undefined);
-      }
-    }
-    const events = await jsm.streams.find('event.>').catch(() => undefined);
-    if (events) {
-      for await (const consumer of jsm.consumers.list(events)) {
-        if (consumer.name.includes(this.id)) await jsm.consumers.delete(events, consumer.name).catch(() => undefined);
-      }
-    }
-    await nc.close();
+    for (const channel of this.channels) await this.deleteChannel(channel);
+    await this.admin?.nc.close();
+    this.admin = undefined;
   }
 }
