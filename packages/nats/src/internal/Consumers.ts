@@ -23,6 +23,7 @@ export class Consumers {
   private stopped = true;
   private sink?: (message: TransportMessage) => void;
   private readonly active = new Set<ConsumerMessages>();
+  private readonly held = new Set<JsMsg>();
   private rpc?: Subscription;
   private loops: Promise<void>[] = [];
 
@@ -37,7 +38,7 @@ export class Consumers {
   ) {}
 
   start(sink: (message: TransportMessage) => void): void {
-    if (!this.stopped) throw new Error('@tributary/nats: message$ is already consumed; subscribe to it once per connection.');
+    if (this.loops.length > 0) throw new Error('@tributary/nats: message$ is consumed once per connection; open another connection to consume again.');
     this.stopped = false;
     this.sink = sink;
     this.rpc = this.nc.subscribe(rpcSubject(this.options.channel), {
@@ -47,12 +48,29 @@ export class Consumers {
     this.loops = this.specs.map(spec => this.run(spec));
   }
 
-  /** Stops pulling; messages arriving meanwhile go back to the server at once. */
-  async stop(): Promise<void> {
+  /**
+   * Stops handing messages out. The pull subscriptions stay open until the connection closes:
+   * the server may still push messages for the pull requests it holds (it does not withdraw
+   * them), and those are held, unsettled, so that it does not push them to us again.
+   */
+  stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.rpc?.unsubscribe();
-    await Promise.all([...this.active].map(messages => messages.close().catch(() => undefined)));
+  }
+
+  /**
+   * Gives the held messages back with a short delay (`nak(delay)`), so that they are
+   * redelivered once this connection, which must close right after, is gone.
+   */
+  release(delay: number): void {
+    this.stop();
+    for (const msg of this.held) msg.nak(delay);
+    this.held.clear();
+  }
+
+  /** Waits for the pull loops to end (after the connection closed). */
+  async closed(): Promise<void> {
     await Promise.all(this.loops);
   }
 
@@ -88,7 +106,7 @@ export class Consumers {
 
   private jetstream(msg: JsMsg): void {
     if (this.stopped) {
-      msg.nak();
+      this.held.add(msg);
       return;
     }
     const raw = this.inflight.add({ kind: 'js', msg, touched: Date.now() });

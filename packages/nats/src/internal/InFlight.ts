@@ -39,6 +39,22 @@ export class InFlight {
     return delivery;
   }
 
+  /** Gives every unsettled JetStream message back to the server for redelivery after `delay` (closing without finishing them). */
+  abandon(delay: number): number {
+    let count = 0;
+    for (const delivery of this.live) {
+      if (delivery.kind !== 'js') continue;
+      try {
+        delivery.msg.nak(delay);
+        count++;
+      } catch {
+        // the connection is gone: the server redelivers after ackWait
+      }
+    }
+    this.live.clear();
+    return count;
+  }
+
   stop(): void {
     clearInterval(this.timer);
   }

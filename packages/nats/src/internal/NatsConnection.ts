@@ -18,10 +18,17 @@ import { Topology } from './Topology';
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 const isPermanent = (error: unknown): boolean => /authorization|authentication|permission/i.test(String((error as Error)?.message));
+/** How long messages given back on close wait before redelivery: longer than closing takes. */
+const RETURN_DELAY = 1_000;
 const isReplyAddress = (subject: string): boolean => subject.startsWith('_INBOX.');
 
+/** The reconnection backoff the client uses between attempts (reset once reconnected). */
+interface Backoff {
+  attempt: number;
+}
+
 /** Connects, retrying while the server is unreachable, up to `timeout`. */
-const open = async (options: ResolvedNatsOptions, name: string): Promise<NatsClient> => {
+const open = async (options: ResolvedNatsOptions, name: string, backoff: Backoff): Promise<NatsClient> => {
   const deadline = Date.now() + options.timeout;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -30,7 +37,7 @@ const open = async (options: ResolvedNatsOptions, name: string): Promise<NatsCli
         name,
         ...options.auth,
         maxReconnectAttempts: -1,
-        reconnectTimeWait: options.reconnect.maxDelay,
+        reconnectDelayHandler: () => reconnectDelay(++backoff.attempt, options.reconnect),
         timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
       });
     } catch (error) {
@@ -60,6 +67,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
 
   private constructor(
     private readonly nc: NatsClient,
+    private readonly backoff: Backoff,
     private readonly topology: Topology,
     private readonly options: ResolvedNatsOptions,
   ) {
@@ -77,21 +85,22 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
     this.message$ = new Observable<TransportMessage>(subscriber => {
       if (!this.consumers) return undefined; // a client consumes nothing
       this.consumers.start(message => subscriber.next(message));
-      return () => void this.consumers?.stop();
+      return () => this.consumers?.stop();
     });
     void this.watch();
   }
 
   /** Connects and sets up the streams (and, for a service, its durable consumers). */
   static async open(options: ResolvedNatsOptions, isConsumer: boolean): Promise<NatsConnection> {
-    const nc = await open(options, options.name ?? `tributary ${isConsumer ? 'service' : 'client'} ${options.channel}`);
+    const backoff: Backoff = { attempt: 0 };
+    const nc = await open(options, options.name ?? `tributary ${isConsumer ? 'service' : 'client'} ${options.channel}`, backoff);
     let connection: NatsConnection | undefined;
     try {
       const jsm = await jetstreamManager(nc).catch(error => {
         throw new NatsTopologyError('the JetStream API', error);
       });
       const topology = new Topology(jsm, options);
-      connection = new NatsConnection(nc, topology, options);
+      connection = new NatsConnection(nc, backoff, topology, options);
       if (isConsumer) {
         const specs = await topology.serviceConsumers();
         connection.consumers = new Consumers(nc, connection.js, topology, specs, connection.inflight, options, connection.error$);
@@ -198,9 +207,12 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   }
 
   private async shutdown(): Promise<void> {
-    await this.consumers?.stop();
-    this.replies.close();
+    // what the messaging layer did not settle (a drain that gave up) and what arrived after
+    // consuming stopped is redelivered in a moment, once this connection is gone, not after ackWait
+    this.consumers?.release(RETURN_DELAY);
+    this.inflight.abandon(RETURN_DELAY);
     this.inflight.stop();
+    this.replies.close();
     this.publisher.closed = true;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>(resolve => (timer = setTimeout(resolve, Math.min(this.options.timeout, 5_000))));
@@ -208,6 +220,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
     await Promise.race([this.nc.drain().catch(() => this.nc.close()), bound]);
     clearTimeout(timer);
     if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
+    await this.consumers?.closed();
     this.status.next(ConnectionStatus.CLOSED);
     this.status.complete();
     this.close$.next();
@@ -223,6 +236,8 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
       else if (s.type === 'reconnecting') this.status.next(ConnectionStatus.RECONNECTING);
       else if (s.type === 'reconnect') {
         this.topology.reset();
+        this.backoff.attempt = 0;
+        this.publisher.reconnected();
         this.status.next(ConnectionStatus.CONNECTED);
       } else if (s.type === 'error') this.error$.next(s.error);
     }

@@ -27,6 +27,7 @@ const isTransient = (error: unknown): boolean => {
  */
 export class Publisher {
   closed = false;
+  private readonly reconnects = new Set<() => void>();
 
   constructor(
     private readonly js: JetStreamClient,
@@ -39,17 +40,38 @@ export class Publisher {
     const deadline = Date.now() + this.options.timeout;
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new ConnectionClosedError(this.options.channel);
-      const remaining = deadline - Date.now();
+      let error: unknown;
       try {
-        return await this.js.publish(subject, data, { headers, timeout: Math.max(500, Math.min(5_000, remaining)) });
-      } catch (error) {
-        if (this.closed) throw new ConnectionClosedError(this.options.channel);
-        if (!isTransient(error)) throw error;
-        const delay = reconnectDelay(attempt, this.options.reconnect);
-        if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(this.options.host, this.options.timeout, error);
-        await sleep(delay);
-        if ((error as Error)?.name === 'JetStreamNotEnabled') await this.onMissingStream(subject).catch(() => undefined);
+        const outcome = await this.attempt(subject, data, headers, deadline - Date.now());
+        if (outcome !== 'reconnected') return outcome;
+        attempt = 0;
+        continue;
+      } catch (e) {
+        error = e;
       }
+      if (this.closed) throw new ConnectionClosedError(this.options.channel);
+      if (!isTransient(error)) throw error;
+      const delay = reconnectDelay(attempt, this.options.reconnect);
+      if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(this.options.host, this.options.timeout, error);
+      await sleep(delay);
+      if ((error as Error)?.name === 'JetStreamNotEnabled') await this.onMissingStream(subject).catch(() => undefined);
     }
+  }
+
+  /** One publish; a request written just before the connection broke is lost with it, so a reconnection ends the wait. */
+  private async attempt(subject: string, data: Uint8Array, headers: MsgHdrs, remaining: number): Promise<PubAck | 'reconnected'> {
+    let resend!: () => void;
+    const reconnected = new Promise<'reconnected'>(resolve => (resend = () => resolve('reconnected')));
+    this.reconnects.add(resend);
+    try {
+      return await Promise.race([this.js.publish(subject, data, { headers, timeout: Math.max(500, Math.min(5_000, remaining)) }), reconnected]);
+    } finally {
+      this.reconnects.delete(resend);
+    }
+  }
+
+  /** The connection is back: publishes waiting for an acknowledgement are sent again (same id). */
+  reconnected(): void {
+    for (const resend of [...this.reconnects]) resend();
   }
 }
