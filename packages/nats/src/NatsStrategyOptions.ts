@@ -20,6 +20,7 @@ export const DEFAULT_NATS_OPTIONS = {
   eventStream: 'TRIBUTARY_EVENTS',
   eventPrefix: 'event',
   ackWait: 30_000,
+  pullExpires: 5_000,
   prefetch: 64,
   maxAckPending: 1_000,
   storage: 'file' as 'file' | 'memory',

@@ -81,7 +81,7 @@ export class Consumers {
         await this.topology.consumer(spec);
         const consumer = await this.js.consumers.get(spec.stream, spec.name);
         if (this.stopped) return;
-        const messages = await consumer.consume({ max_messages: this.options.prefetch, callback: msg => this.jetstream(msg) });
+        const messages = await consumer.consume({ max_messages: this.options.prefetch, expires: this.options.pullExpires, callback: msg => this.jetstream(msg) });
         this.active.add(messages);
         attempt = 0;
         await Promise.race([messages.closed(), this.gone(messages)]);

@@ -18,6 +18,7 @@ export interface ResolvedNatsOptions extends ResolvedDeliveryOptions {
   eventStream: string;
   eventPrefix: string;
   ackWait: number;
+  pullExpires: number;
   prefetch: number;
   maxAckPending: number;
   storage: 'file' | 'memory';
@@ -83,6 +84,7 @@ export const resolveNatsOptions = (options: NatsStrategyOptions): ResolvedNatsOp
     eventPrefix,
     ...resolveDeliveryOptions(options, '@tributary/nats', { timeout: d.timeout, expectAck: d.expectAck, subscribe: d.subscribe }),
     ackWait: positive('ackWait', options.ackWait ?? d.ackWait),
+    pullExpires: Math.max(1_000, positive('pullExpires', options.pullExpires ?? d.pullExpires)),
     prefetch: positive('prefetch', options.prefetch ?? d.prefetch),
     maxAckPending: positive('maxAckPending', options.maxAckPending ?? d.maxAckPending),
     storage: options.storage ?? d.storage,
