@@ -3,8 +3,9 @@ import type { Event } from '@tributary/core';
 import { reply } from '@tributary/messaging';
 import type { MsgEffect } from '@tributary/messaging';
 import { createTransportLayer, NatsNoRespondersError } from '@tributary/nats';
+import { createTcpProxy } from '@tributary/testing/conformance';
 import { firstValueFrom } from 'rxjs';
-import { NatsTestBed, sleep, waitFor } from './helpers/natsBed';
+import { NATS_URL, NatsTestBed, sleep, waitFor } from './helpers/natsBed';
 
 /** An effect recording each event it handles; `work` may throw. */
 const recorder = (type: string, seen: Event[], work: (event: Event) => unknown = () => undefined): MsgEffect => event$ =>
@@ -156,4 +157,40 @@ describe('NATS microservice (JetStream)', () => {
     await waitFor(async () => seen.length === 1 && (await bed.backlog(channel)) === 0, 10_000, 'handled and acknowledged');
     expect(seen).toHaveLength(1);
   });
+
+  test('status$ follows the client\'s own reconnection: disconnected, reconnecting, connected', async () => {
+    const channel = bed.channel('status');
+    const url = new URL(NATS_URL);
+    const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port || 4222) });
+    try {
+      const connection = await createTransportLayer(bed.options({ channel, host: `nats://127.0.0.1:${proxy.port}` })).connect({ isConsumer: false });
+      const states: string[] = [];
+      connection.status$.subscribe(state => states.push(state));
+      await proxy.cut();
+      await waitFor(() => states.includes('disconnected'), 5_000, 'disconnected');
+      await proxy.restore();
+      await waitFor(() => states[states.length - 1] === 'connected', 10_000, 'connected again');
+      await connection.close();
+      expect(states[0]).toBe('connected');
+      expect(states).toContain('disconnected');
+      expect(states[states.length - 1]).toBe('closed');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a durable consumer deleted on the server is created again and consuming resumes', async () => {
+    const channel = bed.channel('recreate');
+    const seen: Event[] = [];
+    await bed.service({ channel }, { effects: [recorder('Tick', seen)] });
+    const client = await bed.client({ channel });
+    await client.emit({ type: 'Tick', payload: 1 });
+    await waitFor(() => seen.length === 1, 10_000, 'first handled');
+    const { jsm } = await bed.manager();
+    const stream = await jsm.streams.find(channel);
+    await jsm.consumers.delete(stream, stream);
+    await waitFor(async () => (await jsm.consumers.info(stream, stream).then(() => true, () => false)), 20_000, 'the consumer created again');
+    await client.emit({ type: 'Tick', payload: 2 });
+    await waitFor(() => seen.length === 2, 20_000, 'handled after the consumer came back');
+  }, 45_000);
 });
