@@ -1,6 +1,6 @@
 import { Transport } from '@tributary/messaging';
 import { deliveryConfig } from '@tributary/messaging/transport';
-import type { TransportLayer } from '@tributary/messaging';
+import type { TransportLayer } from '@tributary/messaging/transport';
 import type { AmqpStrategyOptions } from './AmqpStrategyOptions';
 import { AmqpConnection } from './internal/AmqpConnection';
 import { resolveAmqpOptions } from './internal/resolveOptions';

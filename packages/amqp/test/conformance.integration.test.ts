@@ -16,6 +16,8 @@ const BROKER_HEADERS = new Set([
   'x-attempts',
   'x-dead-letter-reason',
   'x-original-queue',
+  'x-key',
+  'x-version',
   'x-death',
   'x-delivery-count',
   'x-first-death-exchange',

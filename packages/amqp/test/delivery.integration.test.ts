@@ -3,7 +3,7 @@
  * stays in the broker during the backoff (a retry queue per delay, dead-lettering back), and
  * the copy is confirmed before the original is acknowledged.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription } from 'rxjs';

@@ -4,7 +4,7 @@
  * (`rabbitmqctl close_connection`). This file holds the broker lock exclusively, so no other
  * amqp test file runs during its outages.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
 import { AmqpConnectionLostError, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';

@@ -2,6 +2,7 @@
 export type { Event, EventMetadata, EventType, EventWithPayload, EventWithoutPayload, ValidatedEvent, EventsUnion } from './event/event.interface';
 export { event, isEventCodec, EVENT_CODEC_NAME } from './event/event';
 export type { EventCodec } from './event/event';
+export type { EventOptions, Upcaster } from './event/eventOptions';
 export { createEvent } from './event/createEvent';
 export type { EventCreator } from './event/createEvent';
 export { DELIVERY_TRACKER } from './event/deliveryTracker';
@@ -42,6 +43,8 @@ export { contextFactory, constructContext } from './context/contextFactory';
 
 // listener
 export { createListener } from './listener/createListener';
+export { runEffects } from './listener/runEffects';
+export type { RunEffectsConfig, RunningEffects } from './listener/runEffects';
 export type { Listener, ListenerConfig, ListenerHandler, ServerIO, ServerConfig } from './listener/listener.interface';
 
 // logger
@@ -54,6 +57,7 @@ export { LoggerToken } from './logger/LoggerToken';
 // errors
 export { CoreError, isCoreError } from './error/CoreError';
 export { EventError, isEventError } from './error/EventError';
+export { UnsupportedVersionError, isUnsupportedVersionError } from './error/UnsupportedVersionError';
 export { ContextError } from './error/ContextError';
 export { coreErrorFactory } from './error/coreErrorFactory';
 export type { CoreErrorOptions } from './error/coreErrorFactory';

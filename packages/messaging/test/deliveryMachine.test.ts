@@ -1,13 +1,6 @@
 import { act, contextFactory, event, Event, eventValidator$, LoggerToken, lookup, matchEvent } from '@tributary/core';
-import {
-  ConnectionClosedError,
-  createLocalTransportLayer,
-  createMicroservice,
-  LocalBroker,
-  messagingListener,
-  MsgEffect,
-  Transport,
-} from '@tributary/messaging';
+import { ConnectionClosedError, createMicroservice, LocalBroker, messagingListener, MsgEffect, Transport } from '@tributary/messaging';
+import { createLocalTransportLayer } from '@tributary/messaging/transport';
 import type { TransportProvider } from '@tributary/messaging/transport';
 import * as O from 'fp-ts/Option';
 import * as t from 'io-ts';

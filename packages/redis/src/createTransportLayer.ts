@@ -1,6 +1,6 @@
 import { deliveryConfig } from '@tributary/messaging/transport';
 import { Transport } from '@tributary/messaging';
-import type { TransportLayer } from '@tributary/messaging';
+import type { TransportLayer } from '@tributary/messaging/transport';
 import type { RedisStrategyOptions } from './RedisStrategyOptions';
 import { defaultConsumer, resolveOptions } from './internal/resolveOptions';
 import { RedisConnection } from './internal/RedisConnection';

@@ -1,5 +1,5 @@
 import { TimeoutError } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
 describe('@tributary/redis pubsub mode (SPI)', () => {

@@ -1,6 +1,6 @@
 import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
 import { createTransportLayer } from '@tributary/redis';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
 const fieldsOf = (flat: string[]): Record<string, string> => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));

@@ -1,26 +1,14 @@
-import type { RetryOptions, Transport, TransportProvider } from '@tributary/messaging';
-
-/**
- * The delivery options the conformance suite sets on a service or client (merged into the
- * transport's own options by the setup's factories).
- * @since 0.2.0
- * @category conformance
- */
-export interface ConformanceDeliveryOptions {
-  /** RPC timeout, manual-ack timeout and how long an emit waits for a lost connection, ms. */
-  timeout?: number;
-  /** Manual settlement with `ackEvent` / `nackEvent`. */
-  expectAck?: boolean;
-  retry?: RetryOptions;
-  /** Event types this service receives from `publish`. */
-  subscribe?: readonly string[];
-  /** The most events a service handles at once. */
-  concurrency?: number;
-}
+import type { DeliveryOptions, Transport, TransportProvider } from '@tributary/messaging';
 
 /**
  * What a transport can do. Every capability defaults to `true`; `false` skips the cases that
  * need it, and the suite prints why (with the reason from `TransportConformanceSetup.reasons`).
+ *
+ * @example
+ * ```ts
+ * import type { TransportCapabilities } from '@tributary/testing/conformance';
+ * const capabilities: Partial<TransportCapabilities> = { persistence: false, competingConsumers: false };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -43,6 +31,12 @@ export interface TransportCapabilities {
 
 /**
  * A dead letter as the transport stored it, read back by `readDeadLetters`.
+ *
+ * @example
+ * ```ts
+ * import type { DeadLetterRecord } from '@tributary/testing/conformance';
+ * const letter: DeadLetterRecord = { type: 'Charge', reason: 'failed', errorName: 'TypeError', errorMessage: 'card expired', attempts: 3, headers: { tenant: 'acme' } };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -63,6 +57,16 @@ export interface DeadLetterRecord {
 /**
  * A connection the suite can cut: options that route a service or client through it, and
  * the switch.
+ *
+ * @example
+ * ```ts
+ * import { createTcpProxy } from '@tributary/testing/conformance';
+ * import type { ConformanceFault } from '@tributary/testing/conformance';
+ * const fault = async (): Promise<ConformanceFault> => {
+ *   const proxy = await createTcpProxy({ port: 6379 });
+ *   return { options: { host: `redis://127.0.0.1:${proxy.port}` }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
+ * };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -102,10 +106,13 @@ export interface ConformanceFault {
  */
 export interface TransportConformanceSetup {
   transport: Transport | TransportProvider;
-  /** Options of a service consuming `channel`; merge `extra` in. */
-  serviceOptions: (channel: string, extra: ConformanceDeliveryOptions) => Record<string, unknown>;
+  /**
+   * Options of a service consuming `channel`. Merge `extra` in: the delivery options a case
+   * sets (`timeout`, `retry`, `expectAck`, `subscribe`, `concurrency`).
+   */
+  serviceOptions: (channel: string, extra: DeliveryOptions) => Record<string, unknown>;
   /** Options of a client targeting `channel` (default: `serviceOptions`). */
-  clientOptions?: (channel: string, extra: ConformanceDeliveryOptions) => Record<string, unknown>;
+  clientOptions?: (channel: string, extra: DeliveryOptions) => Record<string, unknown>;
   /** Every capability defaults to `true`. */
   capabilities?: Partial<TransportCapabilities>;
   /** Why a capability is off, printed in the title of the skipped cases. */

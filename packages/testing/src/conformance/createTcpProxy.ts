@@ -3,6 +3,12 @@ import type { Server } from 'node:net';
 
 /**
  * Where {@link createTcpProxy} forwards to.
+ *
+ * @example
+ * ```ts
+ * import type { TcpProxyOptions } from '@tributary/testing/conformance';
+ * const toRabbitMQ: TcpProxyOptions = { host: '127.0.0.1', port: 5672 };
+ * ```
  * @since 0.2.0
  * @category conformance
  */
@@ -15,6 +21,14 @@ export interface TcpProxyOptions {
 
 /**
  * A loopback TCP proxy to a broker: connections made to `port` reach the broker until `cut()`.
+ *
+ * @example
+ * ```ts
+ * import { createTcpProxy } from '@tributary/testing/conformance';
+ * import type { TcpProxy } from '@tributary/testing/conformance';
+ * const proxy: TcpProxy = await createTcpProxy({ port: 4222 });
+ * const url = `nats://127.0.0.1:${proxy.port}`;
+ * ```
  * @since 0.2.0
  * @category conformance
  */

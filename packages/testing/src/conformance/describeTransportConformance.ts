@@ -49,20 +49,26 @@ const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = 
  *
  * @example
  * ```ts
- * import { createTcpProxy, describeTransportConformance } from '@tributary/testing/conformance';
- * import { Transport } from '@tributary/messaging';
+ * // test/conformance.test.ts of a transport package (here: the in-process transport)
+ * import { describeTransportConformance } from '@tributary/testing/conformance';
+ * import { LocalBroker, Transport } from '@tributary/messaging';
  *
- * const host = (port = 5672) => `amqp://guest:guest@127.0.0.1:${port}`;
- * describeTransportConformance('AMQP', {
- *   transport: Transport.AMQP,
- *   serviceOptions: (queue, extra) => ({ host: host(), queue, ...extra }),
- *   injectRaw: async (queue, bytes) => { ... },       // publish bytes with a raw client
- *   readDeadLetters: async queue => [...],             // read `<queue>.dead-letter`
- *   fault: async () => {
- *     const proxy = await createTcpProxy({ port: 5672 });
- *     return { options: { host: host(proxy.port) }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
- *   },
- *   cleanup: async queues => { ... },                  // delete the queues
+ * const broker = new LocalBroker();
+ * describeTransportConformance('local', {
+ *   transport: Transport.LOCAL,
+ *   serviceOptions: (channel, extra) => ({ channel, broker, ...extra }),
+ *   capabilities: { faultInjection: false },
+ *   reasons: { faultInjection: 'in-process: there is no connection to cut' },
+ *   injectRaw: async (channel, bytes) => broker.enqueue(channel, { data: bytes }),
+ *   readDeadLetters: async channel =>
+ *     broker.getDeadLetters(channel).map(({ message, info }) => ({
+ *       type: message.type,
+ *       reason: info.reason,
+ *       errorName: info.error?.name,
+ *       errorMessage: info.error?.message,
+ *       attempts: info.attempts,
+ *       headers: message.headers ?? {},
+ *     })),
  * });
  * ```
  * @param name - the transport's name, in the suite's title

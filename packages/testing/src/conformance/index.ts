@@ -7,7 +7,6 @@ export { describeTransportConformance } from './describeTransportConformance';
 export type {
   TransportConformanceSetup,
   TransportCapabilities,
-  ConformanceDeliveryOptions,
   ConformanceFault,
   DeadLetterRecord,
 } from './TransportConformanceSetup';

@@ -1,21 +1,9 @@
 import * as t from 'io-ts';
 import { act, event, eventValidator$, matchEvent } from '@tributary/core';
-import type { EventCodec } from '@tributary/core';
 import type { ConformanceKit } from './internal/ConformanceKit';
 
-/**
- * `event(type, { version, upcasters })(codec)` as DESIGN.md ("Versions") declares it. Taken
- * through this local type while `@tributary/core` on this branch still has `event(type)`:
- * at run time the options are then ignored and the case fails, as it should, until the
- * versioned `event` lands.
- */
-type VersionedEvent = <T extends string>(
-  type: T,
-  options: { version: number; upcasters: Record<number, (payload: any) => unknown> },
-) => <P extends t.Mixed>(payload: P) => EventCodec<T, P>;
-const versionedEvent = event as unknown as VersionedEvent;
-
-const OrderPlaced = versionedEvent('OrderPlaced', {
+/** `event(type, { version, upcasters })(codec)`, as DESIGN.md ("Versions") declares it. */
+const OrderPlaced = event('OrderPlaced', {
   version: 3,
   upcasters: {
     // v1 { id, amount } → v2 { orderId, total }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { contextFactory } from '@tributary/core';
 import { createMicroservice, messagingListener, MessagingClient } from '@tributary/messaging';
-import type { MessagingListenerConfig, MicroserviceConnection } from '@tributary/messaging';
-import type { ConformanceDeliveryOptions, ConformanceFault, DeadLetterRecord, TransportConformanceSetup } from '../TransportConformanceSetup';
+import type { DeliveryOptions, MessagingListenerConfig, MicroserviceConnection } from '@tributary/messaging';
+import type { ConformanceFault, DeadLetterRecord, TransportConformanceSetup } from '../TransportConformanceSetup';
 import { waitFor } from './waitFor';
 
 /** Delivery options every service and client of the suite gets unless a case sets its own. */
-export const DEFAULT_CASE_OPTIONS: ConformanceDeliveryOptions = {
+export const DEFAULT_CASE_OPTIONS: DeliveryOptions = {
   timeout: 5_000,
   retry: { maxAttempts: 3, initialDelay: 50, maxDelay: 400, factor: 2 },
 };
@@ -14,7 +14,7 @@ export const DEFAULT_CASE_OPTIONS: ConformanceDeliveryOptions = {
 /** How a case starts a service or a client. */
 export interface StartOptions {
   /** Delivery options merged over the defaults. */
-  extra?: ConformanceDeliveryOptions;
+  extra?: DeliveryOptions;
   /** Route through the fault hook's connection. */
   fault?: ConformanceFault;
 }
