@@ -116,7 +116,7 @@ describe('NATS failures: connection cuts, SIGKILL, poison and malformed messages
     const client = await bed.client({ channel });
     const total = 200;
     for (let n = 0; n < total; n++) await client.emit({ type: 'Work', payload: n });
-    const worker = new Worker(bed.options({ channel, ackWait: 1_000 }), 100);
+    const worker = new Worker(bed.options({ channel, ackWait: 1_000 }), 300);
     workers.push(worker);
     await worker.ready();
     await waitFor(() => worker.done().length >= 40, 15_000, 'the worker to be busy');

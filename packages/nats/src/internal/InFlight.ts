@@ -1,5 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Msg } from '@nats-io/transport-node';
+import { InFlightMessages } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
 
 /** A received message not yet settled: the `raw` of its transport message. */
 export type NatsDelivery =
@@ -7,13 +9,13 @@ export type NatsDelivery =
   | { readonly kind: 'core'; readonly msg: Msg; touched: number };
 
 /**
- * The messages of one connection that are being handled. Each is settled once (`claim`);
- * JetStream ones still in progress after a third of `ackWait` are kept alive with
- * `working()`, so a slow handler is not overtaken by a redelivery, while the messages of a
- * crashed process come back after `ackWait`.
+ * The messages of one connection that are being handled (the SPI's `InFlightMessages`, keyed
+ * by the delivery itself), each settled once. JetStream ones still in progress after a third
+ * of `ackWait` are kept alive with `working()`, so a slow handler is not overtaken by a
+ * redelivery, while the messages of a crashed process come back after `ackWait`.
  */
 export class InFlight {
-  private readonly live = new Set<NatsDelivery>();
+  readonly messages = new InFlightMessages<NatsDelivery>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(ackWait: number) {
@@ -22,37 +24,27 @@ export class InFlight {
     this.timer.unref();
   }
 
-  get size(): number {
-    return this.live.size;
-  }
-
   add(delivery: NatsDelivery): NatsDelivery {
-    this.live.add(delivery);
+    this.messages.add(delivery, delivery);
     return delivery;
   }
 
-  /** The delivery behind `raw` if it is ours and unsettled; it is settled from now on. */
-  claim(raw: unknown): NatsDelivery | undefined {
-    const delivery = raw as NatsDelivery;
-    if (!raw || !this.live.has(delivery)) return undefined;
-    this.live.delete(delivery);
-    return delivery;
+  /** The delivery behind `message` if it is ours and unsettled; it is settled from now on. */
+  claim(message: TransportMessage | undefined): NatsDelivery | undefined {
+    return this.messages.take(message);
   }
 
   /** Gives every unsettled JetStream message back to the server for redelivery after `delay` (closing without finishing them). */
-  abandon(delay: number): number {
-    let count = 0;
-    for (const delivery of this.live) {
+  abandon(delay: number): void {
+    for (const delivery of this.messages.values()) {
       if (delivery.kind !== 'js') continue;
       try {
         delivery.msg.nak(delay);
-        count++;
       } catch {
         // the connection is gone: the server redelivers after ackWait
       }
     }
-    this.live.clear();
-    return count;
+    this.messages.clear();
   }
 
   stop(): void {
@@ -61,7 +53,7 @@ export class InFlight {
 
   private keepAlive(every: number): void {
     const now = Date.now();
-    for (const delivery of this.live) {
+    for (const delivery of this.messages.values()) {
       if (delivery.kind !== 'js' || now - delivery.touched < every) continue;
       delivery.touched = now;
       try {

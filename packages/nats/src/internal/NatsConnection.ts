@@ -5,7 +5,7 @@ import type { MsgHdrs, NatsConnection as NatsClient } from '@nats-io/transport-n
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
 import type { EncodedError } from '@tributary/core';
 import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay, Transport } from '@tributary/messaging/transport';
-import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, SendOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { NatsTopologyError } from '../errors';
 import { Consumers } from './Consumers';
 import { deadLetterHeaders, HEADER, toHeaders } from './headers';
@@ -122,7 +122,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
     return this.replies.size;
   }
 
-  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+  sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     if (this.closing) return Promise.reject(new ConnectionClosedError(this.options.channel));
     return this.replies.send(channel, message, options?.timeout ?? this.options.timeout);
   }
@@ -150,12 +150,12 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   }
 
   ackMessage(message: TransportMessage | undefined): void {
-    const delivery = this.inflight.claim(message?.raw);
+    const delivery = this.inflight.claim(message);
     if (delivery?.kind === 'js') delivery.msg.ack();
   }
 
   nackMessage(message: TransportMessage | undefined, resend = false): void {
-    const delivery = this.inflight.claim(message?.raw);
+    const delivery = this.inflight.claim(message);
     if (delivery?.kind === 'js') {
       if (resend) delivery.msg.nak();
       else delivery.msg.term();
@@ -163,13 +163,13 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   }
 
   async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
-    const delivery = this.inflight.claim(message.raw);
+    const delivery = this.inflight.claim(message);
     // the server delivers it again after `delay`; its delivery count is the next attempt
     if (delivery?.kind === 'js') delivery.msg.nak(retry.delay);
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
-    const delivery = this.inflight.claim(message.raw);
+    const delivery = this.inflight.claim(message);
     if (!delivery) return;
     const dl = this.options.deadLetter;
     if (!dl) {
@@ -178,8 +178,12 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
       return;
     }
     try {
-      await this.topology.deadLetterStream();
-      await this.publisher.publish(dl.subject, delivery.msg.data, this.deadLetterCopy(delivery, message, info));
+      await this.inflight.messages.settle(
+        (async () => {
+          await this.topology.deadLetterStream();
+          await this.publisher.publish(dl.subject, delivery.msg.data, this.deadLetterCopy(delivery, message, info));
+        })(),
+      );
     } catch (error) {
       // not stored: the server delivers it again, and it is dead-lettered then
       if (delivery.kind === 'js') delivery.msg.nak(1_000);
@@ -207,6 +211,8 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   }
 
   private async shutdown(): Promise<void> {
+    // dead letters being stored finish first (bounded: the server may be down)
+    await this.inflight.messages.drain(Math.min(this.options.timeout, 5_000));
     // what the messaging layer did not settle (a drain that gave up) and what arrived after
     // consuming stopped is redelivered in a moment, once this connection is gone, not after ackWait
     this.consumers?.release(RETURN_DELAY);
