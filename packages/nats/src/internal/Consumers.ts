@@ -22,7 +22,6 @@ const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_foun
 export class Consumers {
   private stopped = true;
   private sink?: (message: TransportMessage) => void;
-  private readonly active = new Set<ConsumerMessages>();
   private readonly held = new Set<JsMsg>();
   private rpc?: Subscription;
   private loops: Promise<void>[] = [];
@@ -82,10 +81,8 @@ export class Consumers {
         const consumer = await this.js.consumers.get(spec.stream, spec.name);
         if (this.stopped) return;
         const messages = await consumer.consume({ max_messages: this.options.prefetch, expires: this.options.pullExpires, callback: msg => this.jetstream(msg) });
-        this.active.add(messages);
         attempt = 0;
         await Promise.race([messages.closed(), this.gone(messages)]);
-        this.active.delete(messages);
         if (this.stopped) return;
         // the consumer (or its stream) was deleted: create it again
         await messages.close().catch(() => undefined);

@@ -1,53 +1,24 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders } from '@nats-io/transport-node';
-import type { MsgHdrs, NatsConnection as NatsClient } from '@nats-io/transport-node';
+import type { NatsConnection as NatsClient } from '@nats-io/transport-node';
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
 import type { EncodedError } from '@tributary/core';
-import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay, Transport } from '@tributary/messaging/transport';
+import { ConnectionClosedError, ConnectionStatus, Transport } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, SendOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { NatsTopologyError } from '../errors';
 import { Consumers } from './Consumers';
-import { deadLetterHeaders, HEADER, toHeaders } from './headers';
+import { openClient } from './connect';
+import type { Backoff } from './connect';
+import { deadLetterCopy, toHeaders } from './headers';
 import { InFlight } from './InFlight';
-import type { NatsDelivery } from './InFlight';
-import { Publisher } from './Publisher';
+import { isTransient, Publisher } from './Publisher';
 import { ReplyInbox } from './ReplyInbox';
 import type { ResolvedNatsOptions } from './resolveOptions';
 import { Topology } from './Topology';
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
-const isPermanent = (error: unknown): boolean => /authorization|authentication|permission/i.test(String((error as Error)?.message));
 /** How long messages given back on close wait before redelivery: longer than closing takes. */
 const RETURN_DELAY = 1_000;
 const isReplyAddress = (subject: string): boolean => subject.startsWith('_INBOX.');
-
-/** The reconnection backoff the client uses between attempts (reset once reconnected). */
-interface Backoff {
-  attempt: number;
-}
-
-/** Connects, retrying while the server is unreachable, up to `timeout`. */
-const open = async (options: ResolvedNatsOptions, name: string, backoff: Backoff): Promise<NatsClient> => {
-  const deadline = Date.now() + options.timeout;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await connect({
-        servers: options.servers,
-        name,
-        ...options.auth,
-        maxReconnectAttempts: -1,
-        reconnectDelayHandler: () => reconnectDelay(++backoff.attempt, options.reconnect),
-        timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
-      });
-    } catch (error) {
-      if (isPermanent(error)) throw error;
-      const delay = reconnectDelay(attempt, options.reconnect);
-      if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(options.host, options.timeout, error);
-      await sleep(delay);
-    }
-  }
-};
 
 /** The NATS connection of one service or client, as the messaging SPI sees it. */
 export class NatsConnection implements TransportLayerConnection<Transport.NATS> {
@@ -93,7 +64,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   /** Connects and sets up the streams (and, for a service, its durable consumers). */
   static async open(options: ResolvedNatsOptions, isConsumer: boolean): Promise<NatsConnection> {
     const backoff: Backoff = { attempt: 0 };
-    const nc = await open(options, options.name ?? `tributary ${isConsumer ? 'service' : 'client'} ${options.channel}`, backoff);
+    const nc = await openClient(options, options.name ?? `tributary ${isConsumer ? 'service' : 'client'} ${options.channel}`, backoff);
     let connection: NatsConnection | undefined;
     try {
       const jsm = await jetstreamManager(nc).catch(error => {
@@ -134,7 +105,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
       this.nc.publish(channel, message.data as Uint8Array, { headers: toHeaders(message) });
       return true;
     }
-    await this.topology.serviceStream(channel);
+    await this.ready(this.topology.serviceStream(channel));
     await this.publisher.publish(channel, message.data as Uint8Array, toHeaders(message));
     return true;
   }
@@ -144,9 +115,18 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
     if (!/^[^\s*>]+$/.test(topic) || topic.split('.').includes('')) {
       throw new Error(`@tributary/nats: cannot publish "${topic}": event types published over NATS are subject tokens without spaces, * or >.`);
     }
-    await this.topology.eventStream();
+    await this.ready(this.topology.eventStream());
     await this.publisher.publish(`${this.options.eventPrefix}.${topic}`, message.data as Uint8Array, toHeaders(message));
     return true;
+  }
+
+  /** Waits for a stream; while the server is unreachable the publish retries (and creates it) instead. */
+  private async ready(stream: Promise<string>): Promise<void> {
+    try {
+      await stream;
+    } catch (error) {
+      if (!isTransient(error instanceof NatsTopologyError ? error.cause : error)) throw error;
+    }
   }
 
   ackMessage(message: TransportMessage | undefined): void {
@@ -181,7 +161,7 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
       await this.inflight.messages.settle(
         (async () => {
           await this.topology.deadLetterStream();
-          await this.publisher.publish(dl.subject, delivery.msg.data, this.deadLetterCopy(delivery, message, info));
+          await this.publisher.publish(dl.subject, delivery.msg.data, deadLetterCopy(delivery, message, info));
         })(),
       );
     } catch (error) {
@@ -190,19 +170,6 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
       throw error;
     }
     if (delivery.kind === 'js') delivery.msg.term();
-  }
-
-  /** The original headers, the message's id (so the server keeps one copy), and the error. */
-  private deadLetterCopy(delivery: NatsDelivery, message: TransportMessage, info: DeadLetterInfo): MsgHdrs {
-    const h = natsHeaders();
-    const original = delivery.msg.headers;
-    if (original) for (const key of original.keys()) for (const value of original.values(key)) h.append(key, value);
-    if (!h.has(HEADER.messageId)) {
-      const id = delivery.kind === 'js' ? `${delivery.msg.info.stream}:${delivery.msg.seq}` : message.messageId;
-      if (id) h.set(HEADER.messageId, id);
-    }
-    for (const [key, value] of Object.entries(deadLetterHeaders(info, delivery.msg.subject))) h.set(key, value.replace(/[\r\n]+/g, ' ').slice(0, 1024));
-    return h;
   }
 
   close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { ResolvedNatsOptions } from './resolveOptions';
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Failures worth another try with the same `Nats-Msg-Id` (the server drops a copy that did arrive). */
-const isTransient = (error: unknown): boolean => {
+export const isTransient = (error: unknown): boolean => {
   const name = (error as Error)?.name ?? '';
   const message = String((error as Error)?.message ?? '');
   return (

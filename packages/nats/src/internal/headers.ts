@@ -1,6 +1,7 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging/transport';
+import type { NatsDelivery } from './InFlight';
 
 /** Headers Tributary or NATS set; never handed to effects as user headers. */
 export const HEADER = {
@@ -44,16 +45,24 @@ export const toHeaders = (message: TransportMessage, extra?: Record<string, stri
   return h;
 };
 
-/** The dead-letter headers added to a message's own. */
-export const deadLetterHeaders = (info: DeadLetterInfo, subject: string): Record<string, string> => {
-  const extra: Record<string, string> = {
-    [HEADER.reason]: info.reason,
-    [HEADER.attempts]: String(info.attempts),
-    [HEADER.originalSubject]: subject,
-  };
-  if (info.error?.name !== undefined) extra[HEADER.errorName] = String(info.error.name);
-  if (info.error?.message !== undefined) extra[HEADER.errorMessage] = String(info.error.message);
-  return extra;
+/**
+ * The headers of a dead letter: the message's own (user headers and metadata), its id (so the
+ * server keeps one copy when it is dead-lettered twice), and the error.
+ */
+export const deadLetterCopy = (delivery: NatsDelivery, message: TransportMessage, info: DeadLetterInfo): MsgHdrs => {
+  const h = natsHeaders();
+  const original = delivery.msg.headers;
+  if (original) for (const key of original.keys()) for (const value of original.values(key)) h.append(key, value);
+  if (!h.has(HEADER.messageId)) {
+    const id = delivery.kind === 'js' ? `${delivery.msg.info.stream}:${delivery.msg.seq}` : message.messageId;
+    if (id) h.set(HEADER.messageId, id);
+  }
+  h.set(HEADER.reason, info.reason);
+  h.set(HEADER.attempts, String(info.attempts));
+  h.set(HEADER.originalSubject, delivery.msg.subject);
+  if (info.error?.name !== undefined) h.set(HEADER.errorName, oneLine(String(info.error.name)));
+  if (info.error?.message !== undefined) h.set(HEADER.errorMessage, oneLine(String(info.error.message)));
+  return h;
 };
 
 const number = (value: string | undefined): number | undefined => {
