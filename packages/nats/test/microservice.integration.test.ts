@@ -193,4 +193,22 @@ describe('NATS microservice (JetStream)', () => {
     await client.emit({ type: 'Tick', payload: 2 });
     await waitFor(() => seen.length === 2, 20_000, 'handled after the consumer came back');
   }, 45_000);
+
+  test('prefetch bounds what one instance holds unsettled', async () => {
+    const channel = bed.channel('bounded');
+    let running = 0;
+    let most = 0;
+    const seen: Event[] = [];
+    const slow = recorder('Job', seen, async () => {
+      most = Math.max(most, ++running);
+      await sleep(100);
+      running--;
+    });
+    const client = await bed.client({ channel });
+    for (let n = 0; n < 30; n++) await client.emit({ type: 'Job', payload: n });
+    await bed.service({ channel, prefetch: 4 }, { effects: [slow] });
+    await waitFor(() => seen.length === 30, 15_000, 'all handled');
+    expect(most).toBeLessThanOrEqual(4);
+    expect(most).toBeGreaterThan(1);
+  });
 });

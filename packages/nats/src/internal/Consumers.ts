@@ -1,4 +1,4 @@
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { reconnectDelay } from '@tributary/messaging/transport';
 import type { TransportMessage } from '@tributary/messaging/transport';
@@ -10,9 +10,6 @@ import { rpcSubject } from './subjects';
 import type { ConsumerSpec, Topology } from './Topology';
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
-
-/** Notifications after which a pull consumer gets no more messages until it is created again. */
-const GONE = new Set(['consumer_deleted', 'consumer_not_found', 'stream_not_found']);
 
 /**
  * The consuming side of a service: one pull loop per durable consumer (its channel and each
@@ -48,9 +45,9 @@ export class Consumers {
   }
 
   /**
-   * Stops handing messages out. The pull subscriptions stay open until the connection closes:
-   * the server may still push messages for the pull requests it holds (it does not withdraw
-   * them), and those are held, unsettled, so that it does not push them to us again.
+   * Stops handing messages out. The pull requests already made stay open until they expire or
+   * the connection closes: what the server still pushes for them is held, unsettled, so that
+   * it does not push it to us again.
    */
   stop(): void {
     if (this.stopped) return;
@@ -73,31 +70,34 @@ export class Consumers {
     await Promise.all(this.loops);
   }
 
+  /**
+   * One pull loop: waits until this instance holds fewer than `prefetch` unsettled messages,
+   * asks for as many as there is room for (a pull request open up to `pullExpires`), hands
+   * them out as they arrive, and again. A failure (connection lost, consumer deleted) is
+   * retried with backoff, creating the consumer again when it is gone.
+   */
   private async run(spec: ConsumerSpec): Promise<void> {
     let attempt = 0;
+    let consumer: Consumer | undefined;
     while (!this.stopped) {
       try {
-        await this.topology.consumer(spec);
-        const consumer = await this.js.consumers.get(spec.stream, spec.name);
+        if (!consumer) {
+          await this.topology.consumer(spec);
+          consumer = await this.js.consumers.get(spec.stream, spec.name);
+        }
+        await this.inflight.messages.below(this.options.prefetch);
         if (this.stopped) return;
-        const messages = await consumer.consume({ max_messages: this.options.prefetch, expires: this.options.pullExpires, callback: msg => this.jetstream(msg) });
+        const room = Math.max(1, this.options.prefetch - this.inflight.messages.size);
+        const batch = await consumer.fetch({ max_messages: room, expires: this.options.pullExpires });
+        for await (const msg of batch) this.jetstream(msg);
         attempt = 0;
-        await Promise.race([messages.closed(), this.gone(messages)]);
-        if (this.stopped) return;
-        // the consumer (or its stream) was deleted: create it again
-        await messages.close().catch(() => undefined);
-        this.topology.reset();
       } catch (error) {
         if (this.stopped) return;
+        consumer = undefined;
+        this.topology.reset();
         this.error$.next(error as Error);
         await sleep(reconnectDelay(++attempt, this.options.reconnect));
       }
-    }
-  }
-
-  private async gone(messages: ConsumerMessages): Promise<void> {
-    for await (const status of messages.status()) {
-      if (GONE.has(status.type)) return;
     }
   }
 
