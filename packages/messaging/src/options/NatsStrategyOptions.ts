@@ -45,9 +45,9 @@ export interface NatsStrategyOptions extends DeliveryOptions {
   eventPrefix?: string;
   /** How long the server waits for an acknowledgement before redelivering, ms; handlers running longer are kept alive with `working()`. Default 30 000. */
   ackWait?: number;
-  /** How long one pull request waits on the server before the client issues another, ms (at least 1 000). Default 5 000. */
+  /** How long one pull request stays open on the server, ms (at least 1 000). Default 5 000. */
   pullExpires?: number;
-  /** Messages pulled at once by each instance. Default 64. */
+  /** The most messages one instance holds unsettled (it pulls only as many as there is room for). Default 64. */
   prefetch?: number;
   /** Unacknowledged messages a service may hold over all its instances. Default 1 000. */
   maxAckPending?: number;
