@@ -35,6 +35,7 @@ export const createTransportLayer = (options: NatsStrategyOptions): TransportLay
       channel: resolved.channel,
       wire: 'body',
       durable: true,
+      system: 'nats',
       ...deliveryConfig(resolved),
     },
     connect: opts => NatsConnection.open(resolved, opts?.isConsumer !== false),

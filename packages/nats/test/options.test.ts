@@ -7,7 +7,7 @@ describe('@tributary/nats options', () => {
   test('defaults: the local server, body wire, durable, the shared delivery options', () => {
     const layer = createTransportLayer({ channel: 'orders' });
     expect(layer.type).toBe(Transport.NATS);
-    expect(layer.config).toMatchObject({ host: DEFAULT_NATS_OPTIONS.host, channel: 'orders', wire: 'body', durable: true, expectAck: false, subscribe: [], concurrency: 32 });
+    expect(layer.config).toMatchObject({ host: DEFAULT_NATS_OPTIONS.host, channel: 'orders', wire: 'body', durable: true, system: 'nats', expectAck: false, subscribe: [], concurrency: 32 });
     expect(layer.config.retry.maxAttempts).toBe(5);
     expect(createNatsStrategy).toBe(createTransportLayer);
   });
