@@ -13,6 +13,7 @@ import { deliveryConfig, resolveDeliveryOptions } from '../transport/resolveDeli
 import { PendingReplies } from '../transport/pendingReplies';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
 import { NoConsumerError } from '../errors/errors';
+import { localDeadLetters } from './localDeadLetters';
 
 /**
  * Options of `Transport.LOCAL`.
@@ -184,5 +185,6 @@ export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): T
       ...deliveryConfig(delivery),
     },
     connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
+    openDeadLetters: async () => localDeadLetters(broker, channel),
   };
 };
