@@ -77,7 +77,8 @@ const toPredicate = (filter: RedriveOptions['filter']): ((letter: DeadLetter) =>
 
 const openStore = (transport: Transport | TransportProvider, options: unknown): Promise<DeadLetterStore> => {
   const layer = provideTransportLayer(transport, options);
-  if (!layer.openDeadLetters) throw new RedriveNotSupportedError(Transport[layer.type] ?? String(layer.type));
+  const type = typeof transport === 'object' ? transport.type : transport;
+  if (!layer.openDeadLetters) throw new RedriveNotSupportedError(Transport[type] ?? String(type));
   return layer.openDeadLetters();
 };
 
