@@ -7,6 +7,13 @@ import { table, toJson } from './internal/format';
 
 /**
  * Where the command writes: `out` for results (tables, JSON), `err` for progress and errors.
+ *
+ * @example
+ * ```ts
+ * import type { CliOutput } from '@tributary/cli';
+ * const lines: string[] = [];
+ * const io: CliOutput = { out: text => void lines.push(text), err: text => void lines.push(text) };
+ * ```
  * @since 0.2.0
  * @category cli
  */

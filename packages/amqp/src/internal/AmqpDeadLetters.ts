@@ -1,17 +1,16 @@
-import * as amqp from 'amqplib';
+import type * as amqp from 'amqplib';
 import { BrokerUnavailableError } from '@tributary/messaging';
-import { DeadLetterDestinationNotFoundError, reconnectDelay, withoutDeadLetterHeaders } from '@tributary/messaging/transport';
+import { DeadLetterDestinationNotFoundError, withoutDeadLetterHeaders } from '@tributary/messaging/transport';
 import type { DeadLetter, DeadLetterStore } from '@tributary/messaging/transport';
 import { AmqpUnroutableError } from '../errors';
 import { confirmPublish, ReturnTracker } from './confirmPublish';
-import { closeQuietly, permanentError } from './connectionFailures';
+import { closeQuietly } from './connectionFailures';
+import { connectWithin } from './connectWithin';
 import { fromDelivery, HEADER } from './properties';
 import type { ResolvedAmqpOptions } from './resolveOptions';
 
 /** Headers RabbitMQ adds when it dead-letters a message itself (the retry queues do): a redrive starts afresh without them. */
 const BROKER_HEADERS = /^x-(death|delivery-count|first-death-.*|last-death-.*)$/;
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 const text = (value: unknown): string | undefined =>
   value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
@@ -19,31 +18,6 @@ const text = (value: unknown): string | undefined =>
 const number = (value: unknown): number | undefined => {
   const n = Number(text(value));
   return text(value) !== undefined && Number.isFinite(n) ? n : undefined;
-};
-
-/** Connects within `timeout` (retrying while refused); credentials and vhost errors fail at once. */
-const connectWithin = async (options: ResolvedAmqpOptions): Promise<amqp.ChannelModel> => {
-  const deadline = Date.now() + options.timeout;
-  let lastError: unknown;
-  for (let attempt = 1; Date.now() < deadline; attempt++) {
-    const opening = amqp.connect(options.url, { ...options.socketOptions, clientProperties: { connection_name: `tributary dead-letters ${options.queue}` } });
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>(resolve => (timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - Date.now()))));
-    try {
-      const result = await Promise.race([opening, expired]);
-      if (result !== 'expired') return result;
-      opening.then(late => closeQuietly(late), () => undefined);
-      break;
-    } catch (error) {
-      lastError = error;
-      const permanent = permanentError(error, options.host);
-      if (permanent) throw permanent;
-      await sleep(Math.min(reconnectDelay(attempt, options.reconnect), Math.max(0, deadline - Date.now())));
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  throw new BrokerUnavailableError(options.host, options.timeout, lastError);
 };
 
 /** The message properties to publish a dead letter again with: the original ones, without the dead-letter headers. */
@@ -73,7 +47,7 @@ export class AmqpDeadLetters implements DeadLetterStore {
     private readonly channel: amqp.ConfirmChannel,
     private readonly returns: ReturnTracker,
     private remaining: number,
-    options: ResolvedAmqpOptions,
+    private readonly options: ResolvedAmqpOptions,
     queue: string,
   ) {
     this.destination = queue;
@@ -125,7 +99,7 @@ export class AmqpDeadLetters implements DeadLetterStore {
     if (!msg) throw new Error(`Dead letter ${letter.id} was not listed by this store, or was moved already.`);
     this.held.delete(letter);
     const options = resendProperties(msg);
-    const outcome = await confirmPublish(this.channel, this.returns, '', this.target, msg.content, options);
+    const outcome = await this.withinTimeout(confirmPublish(this.channel, this.returns, '', this.target, msg.content, options));
     if (outcome === 'returned') {
       this.held.set(letter, msg);
       throw new AmqpUnroutableError(this.target);
@@ -137,6 +111,17 @@ export class AmqpDeadLetters implements DeadLetterStore {
     this.held.clear();
     await this.channel.close().catch(() => undefined);
     await closeQuietly(this.connection);
+  }
+
+  /** The confirm, or `BrokerUnavailableError` after `timeout` (the letter stays unacknowledged: `close` puts it back). */
+  private async withinTimeout<T>(confirm: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.options.host, this.options.timeout)), this.options.timeout)));
+    try {
+      return await Promise.race([confirm, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private toDeadLetter(msg: amqp.GetMessage): DeadLetter {

@@ -10,6 +10,12 @@ import { RedriveFailedError, RedriveNotSupportedError } from './errors';
  * Which dead letters a redrive takes: every field given must match. `type` takes event types
  * or patterns (`*` one word, `#` any words, as `subscribe`); `reason` takes reasons
  * (`failed`, `unhandled`, `malformed`, `rejected`, `timeout`, `unsupported-version`).
+ *
+ * @example
+ * ```ts
+ * import type { DeadLetterFilter } from '@tributary/messaging';
+ * const filter: DeadLetterFilter = { type: ['Charge', 'payment.*'], reason: 'failed', where: l => (l.attempts ?? 0) >= 3 };
+ * ```
  * @since 0.2.0
  * @category dead letters
  */
@@ -21,6 +27,12 @@ export interface DeadLetterFilter {
 
 /**
  * How far a redrive got, reported after each move and each page read.
+ *
+ * @example
+ * ```ts
+ * import type { RedriveProgress } from '@tributary/messaging';
+ * const line = (p: RedriveProgress): string => `moving: ${p.moved} of ${p.matched} (${p.scanned} read)`;
+ * ```
  * @since 0.2.0
  * @category dead letters
  */
@@ -33,6 +45,17 @@ export interface RedriveProgress {
 
 /**
  * Options of {@link redriveDeadLetters}.
+ *
+ * @example
+ * ```ts
+ * import { RedriveOptions, Transport } from '@tributary/messaging';
+ * const config: RedriveOptions<Transport.REDIS> = {
+ *   transport: Transport.REDIS,
+ *   options: { host: 'redis://127.0.0.1:6379', channel: 'orders', mode: 'streams' },
+ *   filter: { reason: 'failed' },
+ *   limit: 100,
+ * };
+ * ```
  * @since 0.2.0
  * @category dead letters
  */
@@ -54,6 +77,12 @@ export interface RedriveOptions<T extends Transport | TransportProvider = Transp
 
 /**
  * What a redrive did: the letters matched (moved, unless a dry run), oldest first.
+ *
+ * @example
+ * ```ts
+ * import type { RedriveResult } from '@tributary/messaging';
+ * const summary = (r: RedriveResult): string => `moved ${r.moved} of ${r.matched}`;
+ * ```
  * @since 0.2.0
  * @category dead letters
  */
