@@ -37,6 +37,25 @@ const tributary = (...args: string[]): Promise<Run> =>
     });
   });
 
+/** Runs the command and SIGKILLs it as soon as it printed its first progress line. */
+const killedWhileMoving = (...args: string[]): Promise<Run & { signal: NodeJS.Signals | null }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => {
+      stderr += chunk;
+      if (stderr.includes('moving:')) child.kill('SIGKILL');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+
 /** One line on stderr, no stack trace. */
 const expectOneLine = (run: Run): void => {
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -119,6 +138,28 @@ describe('tributary dead-letters on RabbitMQ', () => {
     expect(empty.stderr).toBe(`No dead letters (amqp ${queue}).\n`);
   });
 
+  it('SIGKILL in the middle of a redrive of 2,000 loses none: every id is in the service queue or still a dead letter', async () => {
+    await broker.admin.channel(ch => produceAmqp(ch, queue, 1995, i => `Bulk${i % 3}`, 'bulk-')); // 2,000 with the 5 of beforeEach
+    const run = await killedWhileMoving('dead-letters', 'redrive', ...amqp, queue);
+    expect(run.signal).toBe('SIGKILL');
+    const ids = async (name: string): Promise<string[]> =>
+      broker.admin.channel(async ch => {
+        const got: string[] = [];
+        for (let msg = await ch.get(name, { noAck: true }); msg; msg = await ch.get(name, { noAck: true })) got.push(String(msg.properties.messageId));
+        return got;
+      });
+    // the killed connection's unacknowledged dead letters go back to the dead-letter queue
+    const moved = await ids(queue);
+    const left = await ids(`${queue}.dead-letter`);
+    expect(moved.length).toBeGreaterThanOrEqual(100);
+    expect(left.length).toBeGreaterThan(0);
+    expect(new Set(moved).size).toBe(moved.length); // each sent once
+    const all = new Set([...moved, ...left]);
+    expect(all.size).toBe(2000); // none lost
+    expect(all).toEqual(new Set([...Array.from({ length: 5 }, (_, i) => `dl-${i}`), ...Array.from({ length: 1995 }, (_, i) => `bulk-${i}`)]));
+    process.stdout.write(`amqp SIGKILL: ${moved.length} moved, ${left.length} still dead letters, ${moved.length + left.length - 2000} duplicated\n`);
+  });
+
   it('a queue with no dead-letter queue: exit 5', async () => {
     const run = await tributary('dead-letters', 'list', ...amqp, `${queue}-typo`);
     expect(run.code).toBe(5);
@@ -129,7 +170,10 @@ describe('tributary dead-letters on RabbitMQ', () => {
 
 describe('tributary dead-letters on Redis streams', () => {
   const prefix = `test:${randomUUID()}:`;
-  const admin = new Redis(REDIS_URL);
+  let admin: Redis;
+  beforeAll(() => {
+    admin = new Redis(REDIS_URL);
+  });
   afterAll(async () => {
     const keys = await admin.keys(`${prefix}*`);
     if (keys.length) await admin.del(...keys);
@@ -161,6 +205,20 @@ describe('tributary dead-letters on Redis streams', () => {
     const empty = await tributary('dead-letters', 'redrive', ...redis, '--mode', 'streams');
     expect(empty.code).toBe(4);
     expect(empty.stderr).toBe(`No dead letters (redis ${channel}).\n`);
+  });
+
+  it('SIGKILL in the middle of a redrive of 2,000 loses none: every id is in the service stream or still a dead letter', async () => {
+    const channel = 'bulk';
+    await produceRedis(admin, `${prefix}${channel}:dead-letter`, `${prefix}${channel}`, 2000);
+    const run = await killedWhileMoving('dead-letters', 'redrive', '--transport', 'redis', '--host', REDIS_URL, '--key-prefix', prefix, '--channel', channel, '--mode', 'streams');
+    expect(run.signal).toBe('SIGKILL');
+    const idsOf = async (key: string): Promise<string[]> => (await admin.xrange(key, '-', '+')).map(([, f]) => f[f.indexOf('id') + 1]);
+    const moved = await idsOf(`${prefix}${channel}`);
+    const left = await idsOf(`${prefix}${channel}:dead-letter`);
+    expect(moved.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(moved).size).toBe(moved.length);
+    expect(new Set([...moved, ...left])).toEqual(new Set(Array.from({ length: 2000 }, (_, i) => `dl-${i}`)));
+    process.stdout.write(`redis SIGKILL: ${moved.length} moved, ${left.length} still dead letters, ${moved.length + left.length - 2000} duplicated\n`);
   });
 });
 

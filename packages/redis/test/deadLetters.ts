@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
  * Writes `count` dead letters straight into a dead-letter stream, with the fields the
  * transport writes (see deadLetterFields): the envelope in `data`, then why and when.
  */
-export const produceDeadLetters = async (admin: Redis, stream: string, source: string, count: number, type = (i: number) => (i % 2 ? 'OrderPlaced' : 'OrderCancelled')): Promise<void> => {
+export const produceDeadLetters = async (admin: Redis, stream: string, source: string, count: number, type: (i: number) => string = i => (i % 2 ? 'OrderPlaced' : 'OrderCancelled')): Promise<void> => {
   for (let from = 0; from < count; from += 200) {
     const pipeline = admin.pipeline();
     for (let i = from; i < Math.min(count, from + 200); i++) {

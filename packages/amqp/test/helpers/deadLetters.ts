@@ -1,10 +1,10 @@
 import type * as amqp from 'amqplib';
 
 /** Publishes `count` dead letters straight into `<queue>.dead-letter`, in the format the transport writes them. */
-export const produceDeadLetters = async (ch: amqp.ConfirmChannel, queue: string, count: number, type = (i: number) => (i % 2 ? 'OrderPlaced' : 'OrderCancelled')): Promise<void> => {
+export const produceDeadLetters = async (ch: amqp.ConfirmChannel, queue: string, count: number, type: (i: number) => string = i => (i % 2 ? 'OrderPlaced' : 'OrderCancelled'), idPrefix = 'dl-'): Promise<void> => {
   for (let i = 0; i < count; i++) {
     ch.sendToQueue(queue + '.dead-letter', Buffer.from(JSON.stringify({ type: type(i), payload: { n: i } })), {
-      messageId: `dl-${i}`,
+      messageId: `${idPrefix}${i}`,
       correlationId: `c-${i}`,
       type: type(i),
       persistent: true,
