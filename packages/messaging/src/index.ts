@@ -66,6 +66,12 @@ export { EventBusClient, EventBusClientToken } from './eventbus/EventBusClient';
 export { reply, MissingEventTypeError } from './reply/reply';
 export { ackEvent, nackEvent, nackAndResendEvent } from './ack/ack';
 
+// dead letters: list and redrive
+export { redriveDeadLetters } from './redrive/redriveDeadLetters';
+export type { RedriveOptions, RedriveResult, RedriveProgress, DeadLetterFilter } from './redrive/redriveDeadLetters';
+export { RedriveNotSupportedError, RedriveFailedError, DeadLetterDestinationNotFoundError } from './redrive/errors';
+export type { DeadLetter } from './transport/DeadLetterStore';
+
 // idempotency
 export { dedupe } from './middlewares/dedupe';
 export type { DedupeOptions } from './middlewares/dedupe';
