@@ -1,5 +1,6 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
+import type { Amqp10StrategyOptions } from '../options/Amqp10StrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
@@ -27,6 +28,7 @@ export interface TransportOptionsMap {
   [Transport.LOCAL]: LocalStrategyOptions;
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
+  [Transport.AMQP10]: Amqp10StrategyOptions;
 }
 
 /**
