@@ -112,12 +112,14 @@ export class ArtemisAdmin {
   }
 
   async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>(resolve => {
       this.connection.once('connection_close', () => resolve());
       this.connection.once('disconnected', () => resolve());
       this.connection.close();
-      setTimeout(resolve, 2000);
+      timer = setTimeout(resolve, 2000);
     });
+    clearTimeout(timer);
   }
 
   private async call(resource: string, operation: string, args: unknown[]): Promise<Message> {
