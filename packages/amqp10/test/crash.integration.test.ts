@@ -91,7 +91,6 @@ describe('consumer crash (SIGKILL) mid-run', () => {
     for (const id of [...byChild, ...bySurvivor.map(h => h.id)]) counts.set(id, (counts.get(id) ?? 0) + 1);
     const lost = emitted.filter(id => !counts.has(id));
     const duplicates = [...counts.values()].filter(n => n > 1).length;
-    // eslint-disable-next-line no-console
     console.log(`crash: ${TOTAL} emitted, child handled ${byChild.length}, survivor ${bySurvivor.length}, lost ${lost.length}, duplicates ${duplicates}`);
     expect(lost).toEqual([]);
     expect(emitted).toHaveLength(TOTAL);

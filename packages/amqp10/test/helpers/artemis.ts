@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { create_container, message as rheaMessage } from 'rhea';
-import type { Connection, Delivery, EventContext, Message, Receiver, Sender } from 'rhea';
+import type { Connection, Delivery, EventContext, Message, Receiver, Sender, Source } from 'rhea';
 
 export const ARTEMIS_URL = process.env.ARTEMIS_URL ?? 'amqp://127.0.0.1:5673';
 export const ARTEMIS_PORT = Number(new URL(ARTEMIS_URL).port || 5672);
@@ -63,7 +63,7 @@ export class ArtemisAdmin {
       sender.on('rejected', (context: EventContext) => this.outcome(context.delivery, 'rejected'));
       sender.on('released', (context: EventContext) => this.outcome(context.delivery, 'released'));
     }
-    this.replies = this.connection.open_receiver({ source: { dynamic: true } });
+    this.replies = this.connection.open_receiver({ source: { dynamic: true } as unknown as Source });
     this.replies.on('message', (context: EventContext) => this.calls.get(String(context.message?.correlation_id))?.(context.message!));
     await new Promise<void>(resolve => this.replies.once('receiver_open', () => resolve()));
     this.replyTo = this.replies.source.address;
@@ -73,7 +73,12 @@ export class ArtemisAdmin {
   /** Sends `body` (one data section) to the queue `address`, as a foreign producer would; resolves once accepted. */
   send(address: string, body: Buffer | string, extra: Record<string, unknown> = {}): Promise<void> {
     const data = rheaMessage.data_section(Buffer.isBuffer(body) ? body : Buffer.from(body));
-    return this.sendMessage(this.sender, { to: address, body: data, message_annotations: { 'x-opt-jms-dest': 0 }, ...extra });
+    return this.transfer(this.sender, { to: address, body: data, message_annotations: { 'x-opt-jms-dest': 0 }, ...extra });
+  }
+
+  /** Sends a message as it is (`to` is the address), as a foreign producer would; resolves once accepted. */
+  sendRaw(message: Record<string, unknown>): Promise<void> {
+    return this.transfer(this.sender, message);
   }
 
   /** Takes (accepts) every message now in `queue`, waiting `idle` ms for each next one. */
@@ -133,7 +138,7 @@ export class ArtemisAdmin {
         else resolve(message);
       });
     });
-    await this.sendMessage(this.management, {
+    await this.transfer(this.management, {
       message_id: id,
       reply_to: this.replyTo,
       application_properties: { _AMQ_ResourceName: resource, _AMQ_OperationName: operation },
@@ -142,7 +147,7 @@ export class ArtemisAdmin {
     return reply;
   }
 
-  private async sendMessage(sender: Sender, message: Record<string, unknown>): Promise<void> {
+  private async transfer(sender: Sender, message: Record<string, unknown>): Promise<void> {
     if (!sender.sendable()) await new Promise<void>(resolve => sender.once('sendable', () => resolve()));
     await new Promise<void>((resolve, reject) => this.outcomes.set(sender.send(message as never), { resolve, reject }));
   }
