@@ -42,12 +42,18 @@ export class Inbox {
     const consumer: Consumer = { active: true, deliver };
     this.consumer = consumer;
     const live = this.session.current;
-    if (live) for (const receiver of this.receivers.get(live) ?? []) receiver.add_credit(this.options.credit);
+    if (live) {
+      for (const receiver of this.receivers.get(live) ?? []) {
+        receiver.drain = false; // a previous consumer drained the credit on stopping
+        receiver.add_credit(this.options.credit);
+      }
+    }
     return () => {
       consumer.active = false;
       if (this.consumer !== consumer) return;
       this.consumer = undefined;
-      // no more credit; what is in flight is still settled on these links, closed with the connection
+      // no more credit (drain: the broker sends what the credit allows at once, then stops; those
+      // are released); what is in flight is still settled on these links, closed with the connection
       const current = this.session.current;
       if (current) for (const receiver of this.receivers.get(current) ?? []) if (receiver.is_open()) receiver.drain_credit();
     };
