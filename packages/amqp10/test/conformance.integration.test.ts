@@ -28,10 +28,7 @@ const admin = new ArtemisAdmin();
 const deadLetters = new Map<string, DeadLetterRecord[]>();
 
 beforeAll(() => admin.open());
-afterAll(async () => {
-  await admin.destroyQueues('conf-');
-  await admin.close();
-});
+afterAll(() => admin.close());
 
 describeTransportConformance('AMQP 1.0 (Artemis)', {
   transport: Transport.AMQP10,
@@ -50,7 +47,7 @@ describeTransportConformance('AMQP 1.0 (Artemis)', {
     return { options: { host: url.toString() }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
   },
   cleanup: async channels => {
-    // the service queue, its dead letters and its subscription queues: every queue named <channel>...
+    // the service queue, its dead letters, its subscription queues and their addresses
     for (const channel of channels) {
       await admin.destroyQueues(channel);
       deadLetters.delete(channel);

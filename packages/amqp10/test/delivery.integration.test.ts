@@ -53,6 +53,10 @@ describe('AMQP 1.0 delivery', () => {
     const run = name.slice(-8);
     const got: string[] = [];
     const audit$: MsgEffect = e$ => e$.pipe(matchEvent(`audit.${run}.login.ok`, `audit.${run}.logout`, `other.${run}`), act(e => void got.push(e.type)));
+    // the addresses of what is published, made by the broker on first use
+    closers.push(async () => {
+      for (const type of [`audit.${run}.login.ok`, `audit.${run}.logout`, `other.${run}`]) await admin.deleteAddress(`event.${type}`);
+    });
     const first = await start(name, [audit$], { subscribe: [`audit.${run}.#`] });
     await first.close();
     const c = await client(name);

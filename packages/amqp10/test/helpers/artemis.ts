@@ -111,9 +111,34 @@ export class ArtemisAdmin {
     await this.call('broker', 'destroyQueue', [name, true, true]).catch(() => undefined);
   }
 
-  /** Deletes every queue whose name starts with `prefix`. */
-  async destroyQueues(prefix: string): Promise<void> {
-    for (const name of await this.queueNames()) if (name.startsWith(prefix)) await this.destroyQueue(name);
+  /**
+   * Deletes what a test made for `channel`: every queue whose name starts with it (its queue,
+   * dead letters, subscription queues `<channel>.event.<pattern>`), the addresses named after
+   * it, and the subscription addresses `event.<pattern>` left without a queue.
+   */
+  async destroyQueues(channel: string): Promise<void> {
+    const subscriptions = new Set<string>();
+    for (const name of await this.queueNames()) {
+      if (!name.startsWith(channel)) continue;
+      await this.destroyQueue(name);
+      if (name.startsWith(`${channel}.event.`)) subscriptions.add(name.slice(channel.length + 1));
+    }
+    for (const name of await this.addressNames()) {
+      // not forced: an address another test's queue still uses stays
+      if (name.startsWith(channel) || subscriptions.has(name)) await this.deleteAddress(name);
+    }
+  }
+
+  /** Deletes an address that has no queue left (publish addresses nobody subscribed to exactly). */
+  async deleteAddress(name: string): Promise<void> {
+    await this.call('broker', 'deleteAddress', [name, false]).catch(() => undefined);
+  }
+
+  /** The names of every address on the broker. */
+  async addressNames(): Promise<string[]> {
+    const reply = await this.call('broker', 'getAddressNames', []);
+    const names = JSON.parse(String(reply.body));
+    return Array.isArray(names[0]) ? names[0] : names;
   }
 
   async close(): Promise<void> {
