@@ -20,7 +20,8 @@ describe('@tributary/amqp10 options', () => {
   it('refuses what cannot work, saying how to fix it', () => {
     expect(() => createTransportLayer({ host: 'http://x', channel: 'orders' })).toThrow(/`host` must be a broker URL like 'amqp:\/\/127.0.0.1:5673'/);
     expect(() => createTransportLayer({ host: 'amqp://x', channel: '' })).toThrow(/`channel` is required/);
-    expect(() => createTransportLayer({ host: 'amqp://x', channel: 'a::b' })).toThrow(/without `::`/);
+    expect(() => createTransportLayer({ host: 'amqp://x', channel: 'a::b' })).toThrow(/without `::`, `\*` or `#`/);
+    expect(() => createTransportLayer({ host: 'amqp://x', channel: 'orders.*' })).toThrow(/wildcards/);
     expect(() => createTransportLayer({ host: 'amqp://x', channel: 'orders', credit: 0 })).toThrow(/`credit` must be a whole number/);
   });
 

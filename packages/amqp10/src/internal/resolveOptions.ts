@@ -39,8 +39,10 @@ export const resolveAmqp10Options = (options: Amqp10StrategyOptions): ResolvedAm
   if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
     throw invalid(`\`host\` must be a broker URL like 'amqp://127.0.0.1:5673' (amqps:// for TLS), got ${JSON.stringify(options?.host)}.`);
   }
-  if (typeof options.channel !== 'string' || options.channel.length === 0 || options.channel.includes('::')) {
-    throw invalid("`channel` is required: the name of the service's queue (for a client: the queue of the service it talks to), without `::`.");
+  if (typeof options.channel !== 'string' || options.channel.length === 0 || /::|[*#]/.test(options.channel)) {
+    throw invalid(
+      "`channel` is required: the name of the service's queue (for a client: the queue of the service it talks to), without `::`, `*` or `#` (Artemis reads those as a queue's full name and as wildcards).",
+    );
   }
   const credit = options.credit ?? d.credit;
   if (!Number.isInteger(credit) || credit < 1) throw invalid(`\`credit\` must be a whole number ≥ 1 (messages prefetched per queue), got ${JSON.stringify(credit)}.`);
