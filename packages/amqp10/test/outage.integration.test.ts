@@ -4,6 +4,8 @@
  * the connection, nothing resolved is lost, a `send` waiting for its reply fails at once with
  * Amqp10ConnectionLostError, and a first connection waits for the broker up to `timeout`.
  */
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { act, contextFactory, matchEvent } from '@tributary/core';
 import { BrokerUnavailableError, ConnectionStatus, createMicroservice, messagingListener, MessagingClient, reply, Transport } from '@tributary/messaging';
 import type { MicroserviceConnection, MsgEffect } from '@tributary/messaging';
@@ -126,5 +128,20 @@ describe('connection loss (TCP proxy cut)', () => {
     const connection = await connecting;
     closers.push(() => connection.close());
     expect(connection.getChannel()).toMatch(/^test-amqp10-first-/);
+  });
+
+  it('a peer that takes the TCP connection but never speaks AMQP does not hang connect: BrokerUnavailableError after timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer(socket => void sockets.add(socket));
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+    closers.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise(resolve => silent.close(resolve));
+    });
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    const layer = createTransportLayer({ host: `amqp://127.0.0.1:${port}`, channel: 'never-used', timeout: 1500, reconnect: { initialDelay: 50, maxDelay: 200 } });
+    await expect(layer.connect({ isConsumer: false })).rejects.toBeInstanceOf(BrokerUnavailableError);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });

@@ -33,6 +33,8 @@ interface Waiter {
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 const noop = (): void => undefined;
+/** How long one connection attempt may take, ms (bounded by `timeout`). */
+const OPEN_TIMEOUT = 10_000;
 const ERROR_EVENTS = ['error', 'protocol_error', 'connection_error', 'session_error', 'sender_error', 'receiver_error'] as const;
 
 /**
@@ -133,8 +135,14 @@ export class Amqp10Session {
         if (error) this.error$.next(error instanceof Error ? error : Object.assign(new Error(String((error as { description?: string }).description ?? error)), error));
       });
     }
+    let timer: NodeJS.Timeout | undefined;
+    // a broker that takes the TCP connection and never answers the AMQP open must not hang start() or close()
+    const patience = Math.min(this.options.timeout, OPEN_TIMEOUT);
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`The broker at ${this.options.host} did not open the AMQP connection within ${patience} ms`)), patience);
+    });
     try {
-      await opened;
+      await Promise.race([opened, late]).finally(() => clearTimeout(timer));
       if (this.closed) throw new ConnectionClosedError(this.options.channel);
       live.alive = true;
       this.live = live;
@@ -149,6 +157,8 @@ export class Amqp10Session {
       live.alive = false;
       if (this.live === live) this.live = undefined;
       connection.close();
+      // not opened: no close handshake to wait for
+      if (!connection.is_open()) (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy();
       throw error;
     }
     this.status$.next(ConnectionStatus.CONNECTED);
