@@ -5,14 +5,11 @@ import type { DeadLetterInfo } from '@tributary/messaging';
 import { InFlightMessages } from '@tributary/messaging/transport';
 import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import type { EncodedError } from '@tributary/core';
-import { Amqp10ConnectionLostError } from '../errors';
 import { Amqp10Session } from './Amqp10Session';
-import type { Live } from './Amqp10Session';
 import { Inbox } from './Inbox';
 import type { InboxDelivery } from './Inbox';
 import { Outbox, routingOf } from './Outbox';
-import type { Routing } from './Outbox';
-import { DELAY_ANNOTATION, PROPERTY, toAmqpMessage } from './properties';
+import { deadLetterProperties, DELAY_ANNOTATION, toAmqpMessage } from './properties';
 import type { AmqpMessage } from './properties';
 import { Replies } from './Replies';
 import type { ResolvedAmqp10Options } from './resolveOptions';
@@ -80,12 +77,12 @@ export class Amqp10Connection implements TransportLayerConnection<Transport.AMQP
   }
 
   async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
-    await this.deliver(channel, toAmqpMessage(message), routingOf(channel));
+    await this.outbox.deliver(channel, toAmqpMessage(message), routingOf(channel), this.options.timeout);
     return true;
   }
 
   async publishMessage(topic: string, message: TransportMessage): Promise<boolean> {
-    await this.deliver(`${this.options.topicPrefix}${topic}`, toAmqpMessage(message), 'topic');
+    await this.outbox.deliver(`${this.options.topicPrefix}${topic}`, toAmqpMessage(message), 'topic', this.options.timeout);
     return true;
   }
 
@@ -113,34 +110,12 @@ export class Amqp10Connection implements TransportLayerConnection<Transport.AMQP
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
     if (this.options.deadLetter === false) return this.settle(message, 'reject');
-    const extra: Record<string, string | number> = {
-      [PROPERTY.reason]: info.reason,
-      [PROPERTY.attempts]: info.attempts,
-      [PROPERTY.originalAddress]: this.options.channel,
-    };
-    if (info.error) {
-      extra[PROPERTY.errorName] = info.error.name;
-      extra[PROPERTY.errorMessage] = info.error.message;
-    }
-    await this.move(message, this.options.deadLetter, toAmqpMessage({ ...message, attempt: undefined }, extra));
+    await this.move(message, this.options.deadLetter, toAmqpMessage({ ...message, attempt: undefined }, deadLetterProperties(info, this.options.channel)));
   }
 
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
-  }
-
-  /** Sends, on this connection or the next one, until `timeout` (a copy lost with a connection is sent again). */
-  private async deliver(address: string, amqp: AmqpMessage, routing: Routing, live?: Live): Promise<void> {
-    const deadline = Date.now() + this.options.timeout;
-    for (;;) {
-      const current = live ?? (await this.session.ready(deadline));
-      try {
-        return await this.outbox.send(current, address, amqp, routing);
-      } catch (error) {
-        if (live || !(error instanceof Amqp10ConnectionLostError) || Date.now() >= deadline) throw error;
-      }
-    }
   }
 
   /** Takes the right to settle a message: once only, and only while the connection that delivered it lives. */
@@ -165,7 +140,7 @@ export class Amqp10Connection implements TransportLayerConnection<Transport.AMQP
     if (!entry) return Promise.resolve();
     const moved = (async () => {
       try {
-        await this.deliver(address, copy, 'queue', entry.live);
+        await this.outbox.deliver(address, copy, 'queue', this.options.timeout, entry.live);
       } catch (error) {
         if (entry.live.alive) await entry.live.settlements.settle(entry.delivery, 'release');
         this.inbox.settled(entry);

@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { create_container } from 'rhea';
-import type { Connection, EventContext, Session } from 'rhea';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus } from '@tributary/messaging';
 import { reconnectDelay } from '@tributary/messaging/transport';
-import { Amqp10ConnectionLostError } from '../errors';
 import type { ResolvedAmqp10Options } from './resolveOptions';
-import { SettlementQueue } from './SettlementQueue';
-
-/** One broker connection; a reconnection makes a new one (deliveries of the old one are never settled on it). */
-export interface Live {
-  readonly generation: number;
-  readonly connection: Connection;
-  /** The session of the receivers that settle by hand, and its one-settlement-per-tick queue. */
-  readonly consumer: Session;
-  readonly settlements: SettlementQueue;
-  alive: boolean;
-  /** Fires when the connection is gone. */
-  readonly lost: Promise<Amqp10ConnectionLostError>;
-}
+import { dropLive, openLive } from './Live';
+import type { Live } from './Live';
 
 /** What the owner of the session does on every (re)connection. */
 export interface SessionHooks {
@@ -33,9 +20,6 @@ interface Waiter {
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 const noop = (): void => undefined;
-/** How long one connection attempt may take, ms (bounded by `timeout`). */
-const OPEN_TIMEOUT = 10_000;
-const ERROR_EVENTS = ['error', 'protocol_error', 'connection_error', 'session_error', 'sender_error', 'receiver_error'] as const;
 
 /**
  * Owns the broker connection: connects, reconnects with capped exponential backoff and jitter,
@@ -114,35 +98,8 @@ export class Amqp10Session {
   }
 
   private async connect(): Promise<void> {
-    const connection = this.container.connect(this.options.connect as never);
-    let markLost: (error: Amqp10ConnectionLostError) => void = noop;
-    const lost = new Promise<Amqp10ConnectionLostError>(resolve => (markLost = resolve));
-    const consumer = connection.create_session();
-    consumer.open();
-    const live: Live = { generation: ++this.generation, connection, consumer, settlements: new SettlementQueue(), alive: false, lost };
-    const opened = new Promise<void>((resolve, reject) => {
-      connection.once('connection_open', () => resolve());
-      connection.on('disconnected', (context: EventContext) => {
-        const cause = context.error ?? connection.error;
-        reject(cause instanceof Error ? cause : new Error(`The broker at ${this.options.host} closed the connection`));
-        markLost(new Amqp10ConnectionLostError(this.options.channel, cause));
-        this.lost(live);
-      });
-    });
-    for (const name of ERROR_EVENTS) {
-      connection.on(name, (context: EventContext) => {
-        const error = context.error ?? context.receiver?.error ?? context.sender?.error ?? context.session?.error ?? context.connection?.error;
-        if (error) this.error$.next(error instanceof Error ? error : Object.assign(new Error(String((error as { description?: string }).description ?? error)), error));
-      });
-    }
-    let timer: NodeJS.Timeout | undefined;
-    // a broker that takes the TCP connection and never answers the AMQP open must not hang start() or close()
-    const patience = Math.min(this.options.timeout, OPEN_TIMEOUT);
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The broker at ${this.options.host} did not open the AMQP connection within ${patience} ms`)), patience);
-    });
+    const live = await openLive(this.container, this.options, ++this.generation, lost => this.lost(lost), error => this.error$.next(error));
     try {
-      await Promise.race([opened, late]).finally(() => clearTimeout(timer));
       if (this.closed) throw new ConnectionClosedError(this.options.channel);
       live.alive = true;
       this.live = live;
@@ -154,11 +111,8 @@ export class Amqp10Session {
       await this.hooks.resume(live);
       if (!live.alive) throw new Error('The broker connection closed while resuming the receivers');
     } catch (error) {
-      live.alive = false;
       if (this.live === live) this.live = undefined;
-      connection.close();
-      // not opened: no close handshake to wait for
-      if (!connection.is_open()) (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+      dropLive(live);
       throw error;
     }
     this.status$.next(ConnectionStatus.CONNECTED);

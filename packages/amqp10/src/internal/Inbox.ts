@@ -1,7 +1,8 @@
 import type { Delivery, EventContext, Receiver } from 'rhea';
 import { CoreError } from '@tributary/core';
 import type { InFlightMessages, TransportMessage } from '@tributary/messaging/transport';
-import type { Amqp10Session, Live } from './Amqp10Session';
+import type { Amqp10Session } from './Amqp10Session';
+import type { Live } from './Live';
 import { serviceSources } from './addresses';
 import { fromAmqpMessage } from './properties';
 import type { AmqpMessage } from './properties';

@@ -1,6 +1,7 @@
 import type { Delivery, EventContext, Sender } from 'rhea';
-import { Amqp10SendError } from '../errors';
-import type { Amqp10Session, Live } from './Amqp10Session';
+import { Amqp10ConnectionLostError, Amqp10SendError } from '../errors';
+import type { Amqp10Session } from './Amqp10Session';
+import type { Live } from './Live';
 import { ROUTING_ANNOTATION } from './properties';
 import type { AmqpMessage } from './properties';
 
@@ -44,6 +45,22 @@ export class Outbox {
       const delivery = relay.sender.send(outgoing as never);
       relay.outcomes.set(delivery, { resolve, reject, address });
     });
+  }
+
+  /**
+   * Sends on `live`, or on the current connection and the next ones until `timeout`: a message
+   * not yet accepted when a connection dropped is sent again (a possible duplicate, never a loss).
+   */
+  async deliver(address: string, message: AmqpMessage, routing: Routing, timeout: number, live?: Live): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const current = live ?? (await this.session.ready(deadline));
+      try {
+        return await this.send(current, address, message, routing);
+      } catch (error) {
+        if (live || !(error instanceof Amqp10ConnectionLostError) || Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   private relay(live: Live): Promise<Relay> {

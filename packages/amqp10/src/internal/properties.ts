@@ -1,5 +1,5 @@
 import { message as rheaMessage } from 'rhea';
-import type { TransportMessage } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging/transport';
 
 /** Application properties Tributary sets; never handed to effects as user headers. */
 export const PROPERTY = {
@@ -108,3 +108,11 @@ export const fromAmqpMessage = (amqp: AmqpMessage, raw: object): TransportMessag
   if (userHeaders > 0) message.headers = headers;
   return message;
 };
+
+/** The application properties a dead letter gets beside the original ones. */
+export const deadLetterProperties = (info: DeadLetterInfo, channel: string): Record<string, string | number> => ({
+  [PROPERTY.reason]: info.reason,
+  [PROPERTY.attempts]: info.attempts,
+  [PROPERTY.originalAddress]: channel,
+  ...(info.error ? { [PROPERTY.errorName]: info.error.name, [PROPERTY.errorMessage]: info.error.message } : {}),
+});
