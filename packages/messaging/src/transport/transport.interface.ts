@@ -2,6 +2,7 @@ import type { EncodedError, Event } from '@tributary/core';
 import type { Observable } from 'rxjs';
 import type { Transport } from './Transport';
 import type { RetryOptions } from './retry';
+import type { DeadLetterStore } from './DeadLetterStore';
 
 /**
  * One message as a transport sees it: the encoded `data` and the metadata a broker carries
@@ -103,6 +104,13 @@ export interface TransportLayerConfig {
   durable: boolean;
   /** How many keyed events (`metadata.key`) run at once, one per key (default 32). */
   concurrency?: number;
+  /**
+   * The broker, as OpenTelemetry's `messaging.system` names it: `rabbitmq`, `redis`, `kafka`,
+   * `nats`, `mqtt`, `aws_sqs`, `activemq`, or `local`. Default: the transport's `type`.
+   */
+  system?: string;
+  /** Warn when a message takes longer than this many ms from dispatch to settlement (0 or absent: never). */
+  slowHandlerWarning?: number;
 }
 
 /**
@@ -131,6 +139,14 @@ export interface TransportLayer<T extends Transport = Transport> {
   readonly type: T;
   readonly config: TransportLayerConfig;
   connect(opts?: { isConsumer: boolean }): Promise<TransportLayerConnection<T>>;
+  /**
+   * Optional capability: opens the service's dead-letter destination, to list the dead
+   * letters and move them back (`redriveDeadLetters`, `npx tributary dead-letters`). Connects
+   * within the layer's `timeout` or rejects with `BrokerUnavailableError`. A transport
+   * without it cannot redrive (see {@link DeadLetterStore} for the contract).
+   * @since 0.2.0
+   */
+  openDeadLetters?(): Promise<DeadLetterStore>;
 }
 
 /**
