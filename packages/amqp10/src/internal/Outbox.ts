@@ -31,7 +31,7 @@ export const routingOf = (address: string): Routing => (TEMPORARY.test(address) 
 export class Outbox {
   private readonly relays = new WeakMap<Live, Promise<Relay>>();
 
-  constructor(private readonly session: Amqp10Session) {}
+  constructor(private readonly session: Pick<Amqp10Session, 'ready' | 'recover'>) {}
 
   /** Sends `message` to `address` on `live`; resolves once accepted, rejects when refused or the connection drops. */
   async send(live: Live, address: string, message: AmqpMessage, routing: Routing): Promise<void> {

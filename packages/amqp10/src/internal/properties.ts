@@ -12,6 +12,7 @@ export const PROPERTY = {
   attempts: 'x-attempts',
   reason: 'x-dead-letter-reason',
   originalAddress: 'x-original-address',
+  deadLetteredAt: 'x-dead-lettered-at',
 } as const;
 
 const INTERNAL = new Set<string>(Object.values(PROPERTY));
@@ -114,5 +115,6 @@ export const deadLetterProperties = (info: DeadLetterInfo, channel: string): Rec
   [PROPERTY.reason]: info.reason,
   [PROPERTY.attempts]: info.attempts,
   [PROPERTY.originalAddress]: channel,
+  [PROPERTY.deadLetteredAt]: Date.now(),
   ...(info.error ? { [PROPERTY.errorName]: info.error.name, [PROPERTY.errorMessage]: info.error.message } : {}),
 });

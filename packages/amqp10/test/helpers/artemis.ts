@@ -99,6 +99,28 @@ export class ArtemisAdmin {
     return taken;
   }
 
+  /** Reads every message now in `queue` without taking it (a browsing receiver: distribution mode `copy`). */
+  async browse(queue: string, idle = 150): Promise<TakenMessage[]> {
+    const receiver = this.connection.open_receiver({
+      source: { address: queue, capabilities: ['queue'], distribution_mode: 'copy' } as unknown as Source,
+      credit_window: 0,
+      autoaccept: true,
+    });
+    const seen: TakenMessage[] = [];
+    let last = Date.now();
+    receiver.on('message', (context: EventContext) => {
+      const message = context.message!;
+      seen.push({ message, body: bodyOf(message.body), properties: message.application_properties ?? {} });
+      last = Date.now();
+    });
+    await new Promise<void>(resolve => receiver.once('receiver_open', () => resolve()));
+    receiver.add_credit(1000);
+    last = Date.now();
+    while (Date.now() - last < idle) await wait(25);
+    receiver.close();
+    return seen;
+  }
+
   /** The names of every queue on the broker. */
   async queueNames(): Promise<string[]> {
     const reply = await this.call('broker', 'getQueueNames', []);
