@@ -14,6 +14,7 @@ echo "▶ Node $(node -v) ($node24)"
 
 echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"
 npx tsc -b
+node scripts/build-esm.mjs
 npx tsc -p tsconfig.check.json
 node scripts/check-docs.mjs
 
