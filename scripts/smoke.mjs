@@ -17,7 +17,7 @@
 //    of every package with `require` and with `import` and checks they are one instance.
 // 3. Runs create-tributary from its tarball (`npm exec --package <tarball> create-tributary`)
 //    with --transport local and --registry-tarballs, installs the generated project, and runs
-//    its `npm test` on Node 22 and 24.
+//    its `npm test` and `npm start` on Node 22 and 24.
 //
 // Installs happen once per project, with the Node 24 npm; Node 22 reuses them. The exit
 // status is 1 when any step fails; the last line sums it up.
@@ -214,6 +214,7 @@ console.log('import and require agree on ' + checked + ' entry points');
       for (const major of [22, 24]) {
         const test = run(`my-service, Node ${major}: npm test`, 'npm test 2>&1', { cwd: service, major, expect: 'passed' });
         if (test.ok && major === 24) console.log(test.output.trimEnd().replace(/^/gm, '  │ '));
+        run(`my-service, Node ${major}: npm start`, 'npm start', { cwd: service, major, expect: "{ message: 'Hello, Ada!' }" });
       }
     }
   }
