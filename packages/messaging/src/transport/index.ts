@@ -14,6 +14,7 @@ export type {
   TransportWire,
   DeadLetterInfo,
   DeadLetterReason,
+  SendOptions,
 } from './transport.interface';
 export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './retry';
 export type { RetryOptions } from './retry';
@@ -22,6 +23,7 @@ export type { DeliveryOptions } from './transportOptions';
 export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY } from './resolveDeliveryOptions';
 export type { ResolvedDeliveryOptions } from './resolveDeliveryOptions';
 export { PendingReplies } from './pendingReplies';
+export { InFlightMessages } from './InFlightMessages';
 export { matchTopic } from './matchTopic';
 export { jsonTransformer } from './jsonTransformer';
 export { provideTransportLayer } from './provideTransportLayer';
