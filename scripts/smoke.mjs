@@ -19,10 +19,11 @@
 //    with --transport local and --registry-tarballs, installs the generated project, and runs
 //    its `npm test` and `npm start` on Node 22 and 24.
 //
-// Installs happen once per project, with the Node 24 npm; Node 22 reuses them. The exit
+// The three projects install side by side, once each, with the Node 24 npm; Node 22 reuses
+// the installs. The exit
 // status is 1 when any step fails; the last line sums it up.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -50,13 +51,9 @@ const envFor = major => ({
 });
 
 const failures = [];
-/** Runs a command (a bash line) in `cwd` with Node `major` first on PATH; returns its output. */
-const run = (label, command, { cwd, major = 24, expect } = {}) => {
-  const since = Date.now();
-  const result = spawnSync('bash', ['-c', command], { cwd, env: envFor(major), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+const report = (label, command, cwd, since, status, output, expect) => {
   const missing = expect && !output.includes(expect);
-  const ok = result.status === 0 && !missing;
+  const ok = status === 0 && !missing;
   console.log(`${ok ? '✔' : '✘'} ${label} (${seconds(since)})`);
   if (!ok) {
     failures.push(label);
@@ -65,6 +62,22 @@ const run = (label, command, { cwd, major = 24, expect } = {}) => {
   }
   return { ok, output };
 };
+/** Runs a command (a bash line) in `cwd` with Node `major` first on PATH; returns its output. */
+const run = (label, command, { cwd, major = 24, expect } = {}) => {
+  const since = Date.now();
+  const result = spawnSync('bash', ['-c', command], { cwd, env: envFor(major), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return report(label, command, cwd, since, result.status, `${result.stdout ?? ''}${result.stderr ?? ''}`, expect);
+};
+/** The same, without blocking: the installs run side by side. */
+const runAsync = (label, command, { cwd, major = 24, expect } = {}) =>
+  new Promise(resolve => {
+    const since = Date.now();
+    const child = spawn('bash', ['-c', command], { cwd, env: envFor(major) });
+    let output = '';
+    child.stdout.on('data', chunk => (output += chunk));
+    child.stderr.on('data', chunk => (output += chunk));
+    child.on('close', status => resolve(report(label, command, cwd, since, status, output, expect)));
+  });
 
 const work = mkdtempSync(join(tmpdir(), 'tributary-smoke-'));
 const tarballs = join(work, 'tarballs');
@@ -159,12 +172,29 @@ console.log('import and require agree on ' + checked + ' entry points');
     { label: 'ES module project', dir: join(work, 'esm'), commonjs: false },
     { label: 'CommonJS project', dir: join(work, 'cjs'), commonjs: true },
   ];
+  // the three installs side by side: the two projects of the guide, and the scaffolded one
+  const create = tarballOf.get('create-tributary');
+  const scaffoldDir = join(work, 'scaffold');
+  const service = join(scaffoldDir, 'my-service');
+  mkdirSync(scaffoldDir);
+  const scaffolding = create
+    ? runAsync(
+        'create-tributary (from its tarball): my-service --transport local',
+        `npm exec --yes --prefer-offline --package=${JSON.stringify(create)} -- create-tributary my-service --transport local --registry-tarballs ${JSON.stringify(tarballs)}`,
+        { cwd: scaffoldDir },
+      ).then(scaffolded => scaffolded.ok && runAsync('my-service: npm install', 'npm install --prefer-offline --loglevel=error', { cwd: service }).then(r => r.ok))
+    : Promise.resolve(false);
+  await Promise.all(
+    projects.map(async project => {
+      mkdirSync(project.dir);
+      project.root = join(project.dir, projectName);
+      const setupLabel = `${project.label}: the setup of docs/getting-started.md (npm init, npm install × 2)`;
+      project.installed = (await runAsync(setupLabel, `set -e\n${setupScript(project)}`, { cwd: project.dir })).ok;
+    }),
+  );
+  const serviceInstalled = await scaffolding;
+
   for (const project of projects) {
-    mkdirSync(project.dir);
-    project.root = join(project.dir, projectName);
-    project.installed = run(`${project.label}: the setup of docs/getting-started.md (npm init, npm install × 2)`, `set -e\n${setupScript(project)}`, {
-      cwd: project.dir,
-    }).ok;
     if (!project.installed) continue;
     for (const block of files) {
       const path = join(project.root, blockFile(block));
@@ -198,24 +228,12 @@ console.log('import and require agree on ' + checked + ' entry points');
   }
 
   // --- 3. create-tributary -----------------------------------------------------------------
-  const create = tarballOf.get('create-tributary');
-  if (!create) {
-    failures.push('create-tributary was not packed');
-  } else {
-    const scaffoldDir = join(work, 'scaffold');
-    mkdirSync(scaffoldDir);
-    const scaffolded = run(
-      'create-tributary (from its tarball): my-service --transport local',
-      `npm exec --yes --prefer-offline --package=${JSON.stringify(create)} -- create-tributary my-service --transport local --registry-tarballs ${JSON.stringify(tarballs)}`,
-      { cwd: scaffoldDir },
-    );
-    const service = join(scaffoldDir, 'my-service');
-    if (scaffolded.ok && run('my-service: npm install', 'npm install --prefer-offline --loglevel=error', { cwd: service }).ok) {
-      for (const major of [22, 24]) {
-        const test = run(`my-service, Node ${major}: npm test`, 'npm test 2>&1', { cwd: service, major, expect: 'passed' });
-        if (test.ok && major === 24) console.log(test.output.trimEnd().replace(/^/gm, '  │ '));
-        run(`my-service, Node ${major}: npm start`, 'npm start', { cwd: service, major, expect: "{ message: 'Hello, Ada!' }" });
-      }
+  if (!create) failures.push('create-tributary was not packed');
+  if (serviceInstalled) {
+    for (const major of [22, 24]) {
+      const test = run(`my-service, Node ${major}: npm test`, 'npm test 2>&1', { cwd: service, major, expect: 'passed' });
+      if (test.ok && major === 24) console.log(test.output.trimEnd().replace(/^/gm, '  │ '));
+      run(`my-service, Node ${major}: npm start`, 'npm start', { cwd: service, major, expect: "{ message: 'Hello, Ada!' }" });
     }
   }
 } catch (error) {

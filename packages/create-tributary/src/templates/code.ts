@@ -6,8 +6,9 @@ export const eventsFile = (): string => `import * as t from 'io-ts';
 import { event } from '@tributary/core';
 
 // An event definition is an io-ts codec: it creates, matches and validates events.
-export const Greet = event('Greet')(t.type({ name: t.string }));
 export const Greeted = event('Greeted')(t.type({ message: t.string }));
+// A request can name its reply: client.send(Greet.create(...)) then gives a typed Greeted.
+export const Greet = event('Greet', { reply: Greeted })(t.type({ name: t.string }));
 `;
 
 /** src/effects.ts: one effect and the listener running it. */
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const context = await contextFactory(bindEagerlyTo(Client)(MessagingClient({ transport: Transport.${enumMember}, options })));
   const client = useContext(Client)(lookup(context));
   const answer = await firstValueFrom(client.send(Greet.create({ name: 'Ada' })));
-  console.log(answer.payload);
+  console.log(answer.payload); // typed: { message: string }
 
   const stop = (): void => void connection.close({ drainTimeout: 10_000 }).then(() => client.close());
   process.once('SIGINT', stop);
