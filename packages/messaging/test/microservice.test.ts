@@ -17,9 +17,9 @@ import { eventually, localClient, uniqueChannel } from './helpers';
 
 describe('createMicroservice', () => {
   it('names the package to install when a transport package is missing', async () => {
-    const error = await createMicroservice({ transport: Transport.NATS, options: {}, listener: messagingListener({}) }).catch(e => e);
+    const error = await createMicroservice({ transport: Transport.SQS, options: {}, listener: messagingListener({}) }).catch(e => e);
     expect(error).toBeInstanceOf(TransportNotInstalledError);
-    expect(error.message).toBe('Transport.NATS needs @tributary/nats: npm install @tributary/nats');
+    expect(error.message).toBe('Transport.SQS needs @tributary/sqs: npm install @tributary/sqs');
   });
 
   it('resolves the connection on start; reports status and close on event$', async () => {

@@ -1,6 +1,8 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
+import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
+import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
 
@@ -27,6 +29,8 @@ export interface TransportOptionsMap {
   [Transport.LOCAL]: LocalStrategyOptions;
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
+  [Transport.NATS]: NatsStrategyOptions;
+  [Transport.MQTT]: MqttStrategyOptions;
 }
 
 /**
