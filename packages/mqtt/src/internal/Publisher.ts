@@ -6,6 +6,8 @@ import { toPublish } from './properties';
 /** PUBACK reason "No matching subscribers" (MQTT 5). */
 const NO_SUBSCRIBERS = 0x10;
 
+const isConnectionClosed = (error: unknown): boolean => error instanceof Error && /connection closed|client disconnecting/i.test(error.message);
+
 /** What the broker did with a published message. */
 export type PublishOutcome = 'taken' | 'no-subscribers';
 
@@ -43,13 +45,29 @@ export class Publisher {
     if (this.stopped) throw new ConnectionClosedError(this.channel);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BrokerUnavailableError(this.host, this.timeout)), this.timeout)));
+    late.catch(() => undefined);
     try {
-      const packet = await Promise.race([this.client.publishAsync(topic, payload, options), late]);
-      const id = packet?.messageId;
-      return id !== undefined && this.unrouted.delete(id) ? 'no-subscribers' : 'taken';
+      for (;;) {
+        try {
+          const packet = await Promise.race([this.client.publishAsync(topic, payload, options), late]);
+          const id = packet?.messageId;
+          return id !== undefined && this.unrouted.delete(id) ? 'no-subscribers' : 'taken';
+        } catch (error) {
+          // mqtt.js fails a publish queued when the connection drops: wait for the reconnection
+          // and publish again, within `timeout` (at-least-once: the broker may have it already)
+          if (this.stopped || !isConnectionClosed(error)) throw error;
+          await Promise.race([this.connected(), late]);
+        }
+      }
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Resolves once the client is connected again. */
+  private connected(): Promise<void> {
+    if (this.client.connected) return new Promise(resolve => setTimeout(resolve, 10));
+    return new Promise(resolve => this.client.once('connect', () => resolve()));
   }
 
   /** Keeps track of a settlement under way until it finishes. */
