@@ -70,3 +70,6 @@ export { dedupe } from './middlewares/dedupe';
 export type { DedupeOptions } from './middlewares/dedupe';
 export { createMemoryDedupeStore } from './middlewares/DedupeStore';
 export type { DedupeStore, MemoryDedupeStoreOptions } from './middlewares/DedupeStore';
+
+// first-party transport options (types only)
+export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';

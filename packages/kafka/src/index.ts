@@ -1,0 +1,4 @@
+export { createTransportLayer } from './createTransportLayer';
+export { DEFAULT_KAFKA_OPTIONS } from './KafkaStrategyOptions';
+export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './KafkaStrategyOptions';
+export { eventTopic } from './eventTopic';

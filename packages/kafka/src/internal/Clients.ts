@@ -1,0 +1,111 @@
+import { BrokerUnavailableError } from '@tributary/messaging';
+import type { ResolvedKafkaOptions } from './resolveOptions';
+import { asError, hasKafkaError, kafkaClient } from './client';
+import type { Kafka } from './client';
+
+/** A record to produce. */
+export interface OutgoingRecord {
+  topic: string;
+  key?: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+type Producer = Kafka.Producer<string, Buffer, string, string>;
+
+/** Runs `work`, failing with `BrokerUnavailableError` when it takes longer than `timeout`. */
+export const within = <T>(work: Promise<T>, timeout: number, address: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BrokerUnavailableError(address, timeout)), timeout);
+  });
+  return Promise.race([work.catch(error => Promise.reject(asError(error))), deadline]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * The producer and admin client of one connection (created on first use), and the topics it
+ * knows exist (created when missing, since brokers often refuse to create them on first use).
+ */
+export class Clients {
+  private producer?: Producer;
+  private admin?: Kafka.Admin;
+  private readonly topics = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: ResolvedKafkaOptions) {}
+
+  /** Options shared by every client of this connection. */
+  base(suffix: string): Record<string, unknown> {
+    return {
+      clientId: `${this.options.clientId}-${suffix}`,
+      bootstrapBrokers: this.options.brokers,
+      // reconnect for as long as it takes; calls are bounded by `timeout` here
+      retries: true,
+      retryDelay: 500,
+      connectTimeout: 5_000,
+      ...this.options.connection,
+    };
+  }
+
+  private getProducer(): Producer {
+    const { Producer, stringSerializers, ProduceAcks } = kafkaClient();
+    this.producer ??= new Producer({
+      ...(this.base('producer') as object),
+      idempotent: this.options.idempotent,
+      acks: ProduceAcks.ALL,
+      serializers: { key: stringSerializers.key, headerKey: stringSerializers.headerKey, headerValue: stringSerializers.headerValue },
+    } as any) as Producer;
+    return this.producer;
+  }
+
+  getAdmin(): Kafka.Admin {
+    const { Admin } = kafkaClient();
+    this.admin ??= new Admin(this.base('admin') as any);
+    return this.admin;
+  }
+
+  /** Creates `topic` with `partitions` when missing (once per connection). */
+  ensureTopic(topic: string, partitions = this.options.partitions): Promise<void> {
+    let ready = this.topics.get(topic);
+    if (!ready) {
+      ready = this.getAdmin()
+        .createTopics({ topics: [topic], partitions, replicas: this.options.replicationFactor })
+        .then(
+          () => undefined,
+          error => {
+            if (hasKafkaError(error, 'TOPIC_ALREADY_EXISTS')) return;
+            throw asError(error);
+          },
+        );
+      this.topics.set(topic, ready);
+      ready.catch(() => this.topics.delete(topic));
+    }
+    return ready;
+  }
+
+  /** Produces records (acks=all), creating their topics first; bounded by `timeout`. */
+  async produce(records: OutgoingRecord[], timeout = this.options.timeout): Promise<void> {
+    const work = (async () => {
+      await Promise.all([...new Set(records.map(r => r.topic))].map(topic => this.ensureTopic(topic)));
+      await this.getProducer().send({ messages: records.map(r => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })) } as any);
+    })();
+    await within(work, timeout, this.options.address);
+  }
+
+  /** Topic names on the cluster. */
+  listTopics(): Promise<string[]> {
+    return this.getAdmin().listTopics({ includeInternals: false } as any);
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    await this.getAdmin().deleteTopics({ topics: [topic] });
+  }
+
+  async close(): Promise<void> {
+    const closing: Array<Promise<unknown>> = [];
+    if (this.producer) closing.push(this.producer.close(true as any));
+    if (this.admin) closing.push(this.admin.close());
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.allSettled(closing);
+  }
+}
