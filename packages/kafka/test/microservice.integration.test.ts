@@ -61,10 +61,17 @@ describe('Kafka microservice (public API on a real broker)', () => {
     await services.service({ topic: topicA, subscribe: [type] }, { effects: [recorder(type, a)] });
     await services.service({ topic: topicB, subscribe: [type] }, { effects: [recorder(type, b)] });
     await services.service({ topic: uniqueTopic('pub-c') }, { effects: [recorder(type, other)] });
+    // a pattern subscriber started before the type's topic exists finds it within topicRefreshInterval
+    const family = `fam${Date.now()}`;
+    const patterned: Event[] = [];
+    await services.service({ topic: uniqueTopic('pub-d'), subscribe: [`${family}.*`], topicRefreshInterval: 300 }, { effects: [recorder(`${family}.captured`, patterned)] });
     const client = await services.client({ topic: topicA });
     await client.publish({ type, payload: 1 });
+    await client.publish({ type: `${family}.captured`, payload: 2 });
     await waitFor(() => a.length === 1 && b.length === 1, 15_000, 'both copies');
+    await waitFor(() => patterned.length === 1, 15_000, 'the pattern subscriber copy');
     expect(other).toHaveLength(0);
+    expect(patterned[0]!.payload).toBe(2);
   });
 
   test('a failing event is retried, then dead-lettered with error headers and the original bytes', async () => {

@@ -70,7 +70,9 @@ export class GroupReader {
     return this.options.maxInFlightPerPartition * 4;
   }
 
-  async start(): Promise<void> {
+  /** Creates the group member (without joining yet) and sets where new partitions start; before `start`. */
+  async prepare(): Promise<void> {
+    if (this.consumer) return;
     const { Consumer, stringDeserializers } = kafkaClient();
     const consumer = new Consumer({
       ...(this.clients.base(`consumer-${this.config.groupId}`) as object),
@@ -88,6 +90,11 @@ export class GroupReader {
     consumer.on('client:broker:connect', () => this.config.status(true));
     consumer.on('error', (error: unknown) => this.config.report(asError(error)));
     await this.prepareOffsets(this.topics);
+  }
+
+  /** Joins the group and starts handing messages over. */
+  async start(): Promise<void> {
+    await this.prepare();
     await this.consume();
     this.commitTimer = setInterval(() => void this.commit(), this.options.commitInterval);
   }

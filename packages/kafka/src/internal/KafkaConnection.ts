@@ -54,10 +54,28 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     }).pipe(share());
   }
 
-  /** Connects: a consumer makes sure its topic exists (a client creates target topics on first use). */
+  /**
+   * Connects. A consumer makes sure its topics exist and that its groups know where to start
+   * (so that what is emitted or published once `connect` resolved is read even with
+   * `startFrom: 'latest'`); a client creates target topics on first use.
+   */
   async open(isConsumer: boolean): Promise<this> {
-    if (isConsumer) await this.clients.ensureTopic(this.options.topic);
-    return this;
+    if (!isConsumer) return this;
+    try {
+      const { topic, groupId, startFrom, subscribe } = this.options;
+      await this.clients.ensureTopic(topic);
+      this.readers.push(this.reader(groupId, [topic], startFrom ?? 'earliest'));
+      if (subscribe.length > 0) {
+        const exact = subscribe.filter(type => !isPattern(type)).map(eventTopic);
+        await Promise.all(exact.map(t => this.clients.ensureTopic(t)));
+        this.readers.push(this.reader(`${groupId}.events`, [...new Set([...exact, ...(await this.matchingTopics())])], startFrom ?? 'latest'));
+      }
+      await Promise.all(this.readers.map(reader => reader.prepare()));
+      return this;
+    } catch (error) {
+      await this.close();
+      throw asError(error);
+    }
   }
 
   getChannel(): string {
@@ -86,17 +104,9 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
   }
 
   private async startReading(): Promise<void> {
-    const { topic, groupId, startFrom, subscribe } = this.options;
-    const service = this.reader(groupId, [topic], startFrom ?? 'earliest');
-    this.readers.push(service);
-    await service.start();
-    if (subscribe.length === 0 || this.closing) return;
-    const exact = subscribe.filter(type => !isPattern(type)).map(eventTopic);
-    await Promise.all(exact.map(t => this.clients.ensureTopic(t)));
-    const events = this.reader(`${groupId}.events`, [...new Set([...exact, ...(await this.matchingTopics())])], startFrom ?? 'latest');
-    this.readers.push(events);
-    await events.start();
-    if (subscribe.some(isPattern)) this.watchTopics(events);
+    await Promise.all(this.readers.map(reader => reader.start()));
+    const events = this.readers[1];
+    if (events && this.options.subscribe.some(isPattern) && !this.closing) this.watchTopics(events);
   }
 
   /** Event topics on the cluster that a `subscribe` pattern matches. */
