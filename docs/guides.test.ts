@@ -4,26 +4,8 @@
  * run by scripts/check-docs.mjs.)
  */
 import { act, bindEagerlyTo, bindTo, contextFactory, createContextToken, Event, EventError, lookup, matchEvent, useContext } from '@tributary/core';
-import {
-  ackEvent,
-  createMicroservice,
-  dedupe,
-  DEFAULT_RETRY_OPTIONS,
-  EventBus,
-  EventBusClient,
-  EventBusClientToken,
-  EventBusToken,
-  LocalBroker,
-  MessagingClient,
-  messagingListener,
-  MessagingListenerConfig,
-  MicroserviceConnection,
-  RemoteError,
-  reply,
-  retryDelay,
-  ServerEvent,
-  Transport,
-} from '@tributary/messaging';
+import { ackEvent, createMicroservice, dedupe, DEFAULT_RETRY_OPTIONS, EventBus, EventBusClient, EventBusClientToken, EventBusToken, LocalBroker, MessagingClient, messagingListener, MessagingListenerConfig, MicroserviceConnection, RemoteError, reply, ServerEvent, Transport } from '@tributary/messaging';
+import { retryDelay } from '@tributary/messaging/transport';
 import { firstValueFrom, from, map, tap } from 'rxjs';
 
 const broker = new LocalBroker();

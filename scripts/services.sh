@@ -1,61 +1,81 @@
 #!/usr/bin/env bash
-# Makes sure RabbitMQ (127.0.0.1:5672) and Redis (127.0.0.1:6379) answer on loopback.
-# Starts them when they are down; installs them with apt-get when they are missing and we
-# are root on Debian. Waits (bounded) and exits non-zero with a clear message otherwise.
+# Starts, stops or checks the brokers the test suites need, all on loopback.
+#
+#   bash scripts/services.sh [start|stop|status] [names…]
+#
+#   (no arguments)          start every broker below (what `npm test` needs)
+#   start [names…]          make them answer: start what is down, install what is missing
+#                           (apt-get, when root on Debian), wait (bounded); idempotent
+#   status [names…]         one line each; exit 0 only when all answer
+#   stop [names…]           stop only what these scripts started in their own cache folders
+#                           (Kafka, ElasticMQ, Artemis); the machine's services stay up
+#
+# Brokers, in this order (each one a file scripts/services/<name>.sh; a missing file is
+# skipped):
+#   redis      127.0.0.1:6379   machine service (redis-server)
+#   rabbitmq   127.0.0.1:5672   machine service (rabbitmq-server), guest/guest
+#   nats       127.0.0.1:4222   machine service (nats-server, JetStream on)
+#   mosquitto  127.0.0.1:1883   machine service (mosquitto)
+#   kafka      127.0.0.1:9092   Kafka (KRaft, one node) from Maven Central jars
+#   elasticmq  127.0.0.1:9324   SQS-compatible ElasticMQ from Maven Central jars
+#   artemis    127.0.0.1:5673   ActiveMQ Artemis (AMQP 1.0), embedded, from Maven Central jars
+# then any other scripts/services/*.sh, by name.
+#
+# The interface of scripts/services/<name>.sh (sourced by this file, and runnable alone as
+# `bash scripts/services/<name>.sh start|stop|status`): it defines three functions,
+#   <name>_start    make it answer; idempotent; print what it does; return non-zero with a
+#                   message saying what to do when it cannot
+#   <name>_stop     stop it if (and only if) these scripts started it, by its own pid
+#   <name>_status   print one line; return 0 when it answers
+# It may use the helpers of scripts/services/common.bash. Processes it starts must outlive
+# this script (setsid + nohup), with pid and log files in ${TRIBUTARY_CACHE:-~/.cache/tributary}/<name>/.
 set -uo pipefail
 
-WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-90}"
+dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/services"
+ORDER=(redis rabbitmq nats mosquitto kafka elasticmq artemis)
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && exec 3>&- 3<&-; }
+known=()
+for name in "${ORDER[@]}"; do [ -f "$dir/$name.sh" ] && known+=("$name"); done
+for file in "$dir"/*.sh; do
+  [ -f "$file" ] || continue
+  name="$(basename "$file" .sh)"
+  [[ " ${ORDER[*]} " == *" $name "* ]] || known+=("$name")
+done
 
-wait_for() { # name port check-command
-  local name=$1 port=$2 check=$3 i
-  for ((i = 0; i < WAIT_SECONDS; i++)); do
-    if port_open "$port" && eval "$check" >/dev/null 2>&1; then echo "✔ $name answers on 127.0.0.1:$port"; return 0; fi
-    sleep 1
-  done
-  echo "✘ $name does not answer on 127.0.0.1:$port after ${WAIT_SECONDS}s." >&2
-  return 1
+usage() {
+  echo "usage: bash scripts/services.sh [start|stop|status] [names…]   (names: ${known[*]})" >&2
+  exit 2
 }
 
-can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+action=start
+case "${1:-}" in
+  start | stop | status) action=$1; shift ;;
+  -h | --help | help) usage ;;
+esac
 
-apt_install() {
-  if ! can_apt; then
-    echo "✘ $1 is not installed. Install it (Debian: sudo apt-get install -y $1) and run this again." >&2
-    return 1
-  fi
-  echo "… installing $1 with apt-get"
-  { [ -n "${APT_UPDATED:-}" ] || apt-get update -qq; } && APT_UPDATED=1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
-}
-
-ensure_redis() {
-  if port_open 6379 && redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then echo "✔ Redis answers on 127.0.0.1:6379"; return 0; fi
-  command -v redis-server >/dev/null 2>&1 || apt_install redis-server || return 1
-  mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
-  echo "… starting Redis"
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null 2>&1 ||
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
-  wait_for Redis 6379 "redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG"
-}
-
-ensure_rabbitmq() {
-  if port_open 5672 && rabbitmqctl -q await_startup >/dev/null 2>&1; then echo "✔ RabbitMQ answers on 127.0.0.1:5672"; return 0; fi
-  command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server || return 1
-  if ! rabbitmqctl -q status >/dev/null 2>&1; then
-    echo "… starting RabbitMQ"
-    rabbitmq-server -detached >/dev/null 2>&1 || true
-  fi
-  # the node may be up with the app stopped (after a failed broker-restart test)
-  timeout 60 rabbitmqctl -q await_startup >/dev/null 2>&1 || rabbitmqctl -q start_app >/dev/null 2>&1 || true
-  wait_for RabbitMQ 5672 "rabbitmqctl -q await_startup"
-}
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=("${known[@]}")
+for name in "${names[@]}"; do
+  [[ " ${known[*]} " == *" $name "* ]] || { echo "✘ unknown broker '$name': there is no scripts/services/$name.sh." >&2; usage; }
+done
 
 status=0
-ensure_redis || status=1
-ensure_rabbitmq || status=1
+failed=()
+for name in "${names[@]}"; do
+  # shellcheck source=/dev/null
+  source "$dir/$name.sh"
+  if ! declare -F "${name}_$action" >/dev/null; then
+    echo "✘ scripts/services/$name.sh does not define ${name}_$action." >&2
+    status=1; failed+=("$name"); continue
+  fi
+  "${name}_$action" || { status=1; failed+=("$name"); }
+done
+
 if [ $status -ne 0 ]; then
-  echo "Brokers are needed by the integration tests. See README.md → 'Brokers'." >&2
+  case $action in
+    start) echo "✘ not running: ${failed[*]}. The integration tests need these brokers; see docs/brokers.md." >&2 ;;
+    status) echo "✘ not answering: ${failed[*]} (start them: bash scripts/services.sh start ${failed[*]})" >&2 ;;
+    stop) echo "✘ could not stop: ${failed[*]}" >&2 ;;
+  esac
 fi
 exit $status

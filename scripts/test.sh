@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): build and type-check everything, run the unit suites,
-# make sure the brokers answer, then run the broker (integration) suites.
+# make sure the brokers answer, then run the broker (integration) suites. Everything runs
+# on Node 24 LTS, and the unit suites once more on Node 22: scripts/node.sh uses the
+# machine's node when it is that version and otherwise installs it once into a cache folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+node24="$(bash scripts/node.sh 24)"
+node22="$(bash scripts/node.sh 22)"
+PATH="$(dirname "$node24"):$PATH"
+export PATH
+echo "▶ Node $(node -v) ($node24)"
 
 echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"
 npx tsc -b
@@ -19,9 +27,12 @@ echo "▶ tests"
 # unit suites in parallel; broker suites one file at a time, since some of them stop and
 # restart the brokers (a restart must never land inside another file's test)
 unit="$(mktemp -t jest-unit.XXXXXX.json)"
+unit22="$(mktemp -t jest-unit22.XXXXXX.json)"
 integration="$(mktemp -t jest-integration.XXXXXX.json)"
 status=0
 npx jest --ci --selectProjects unit --json --outputFile="$unit" "$@" || status=$?
+echo "▶ unit tests again on Node $("$node22" -v) ($node22)"
+PATH="$(dirname "$node22"):$PATH" npx jest --ci --selectProjects unit --json --outputFile="$unit22" "$@" || status=$?
 npx jest --ci --selectProjects integration --runInBand --json --outputFile="$integration" "$@" || status=$?
 # one plain summary line for CI: "Tests: N passed, N failed"
 node -e '
@@ -29,6 +40,6 @@ node -e '
   const sum = k => runs.reduce((n, r) => n + (r[k] || 0), 0);
   const skipped = sum("numPendingTests");
   console.log(`Tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$unit" "$integration" || true
-rm -f "$unit" "$integration"
+' "$unit" "$unit22" "$integration" || true
+rm -f "$unit" "$unit22" "$integration"
 exit $status

@@ -1,5 +1,6 @@
 import * as amqplib from 'amqplib';
-import { resolveRetryOptions, retryDelay, Transport } from '@tributary/messaging';
+import { Transport } from '@tributary/messaging';
+import { resolveRetryOptions, retryDelay } from '@tributary/messaging/transport';
 import * as MM from '@marblejs/messaging';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { AMQP_URL, environment } from '../harness/environment';

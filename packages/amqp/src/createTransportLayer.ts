@@ -1,5 +1,6 @@
 import { Transport } from '@tributary/messaging';
-import type { TransportLayer } from '@tributary/messaging';
+import { deliveryConfig } from '@tributary/messaging/transport';
+import type { TransportLayer } from '@tributary/messaging/transport';
 import type { AmqpStrategyOptions } from './AmqpStrategyOptions';
 import { AmqpConnection } from './internal/AmqpConnection';
 import { resolveAmqpOptions } from './internal/resolveOptions';
@@ -30,12 +31,9 @@ export const createTransportLayer = (options: AmqpStrategyOptions): TransportLay
     config: {
       host: resolved.host,
       channel: resolved.queue,
-      timeout: resolved.timeout,
       wire: 'body',
-      expectAck: resolved.expectAck,
-      retry: resolved.retry,
-      subscribe: resolved.subscribe,
       durable: true,
+      ...deliveryConfig(resolved),
     },
     connect: opts => new AmqpConnection(resolved, opts?.isConsumer !== false).start(),
   };

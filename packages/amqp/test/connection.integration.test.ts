@@ -2,7 +2,7 @@
  * The AMQP connection through the transport SPI, against the real broker: topology, emit,
  * consume, ack, wire format, publisher confirms, publish fan-out, raw bytes.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { ConnectionStatus, Transport } from '@tributary/messaging';
 import { AmqpTopologyError, AmqpUnroutableError, createAmqpStrategy, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';

@@ -3,7 +3,7 @@
  * stays in the broker during the backoff (a retry queue per delay, dead-lettering back), and
  * the copy is confirmed before the original is acknowledged.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
 import { Subscription } from 'rxjs';
@@ -52,7 +52,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     const { received } = consume(service);
     await service.emitMessage(queue, { data: body('Charge', 1), messageId: 'm-1', correlationId: 'c-1', type: 'Charge', headers: { tenant: 'acme' } });
     await eventually(() => received.length === 1);
-    await service.retryMessage(received[0], { delay: 300, attempt: 2, error: failure });
+    await service.retryMessage!(received[0], { delay: 300, attempt: 2, error: failure });
     // moved out of the main queue into the retry queue, original acknowledged
     expect((await broker.admin.inspect(`${queue}.retry.300`))?.messages).toBe(1);
     await eventually(() => received.length === 2, 3000);
@@ -71,7 +71,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     const { received } = consume(first);
     await first.emitMessage(queue, { data: body('Charge'), messageId: 'm-2' });
     await eventually(() => received.length === 1);
-    await first.retryMessage(received[0], { delay: 400, attempt: 2, error: failure });
+    await first.retryMessage!(received[0], { delay: 400, attempt: 2, error: failure });
     // the process "dies" during the backoff; another instance comes up later
     await first.close();
     const second = await connect({ queue, retry: { initialDelay: 400 } });
@@ -87,10 +87,10 @@ describe('AMQP retries and dead letters (SPI)', () => {
     const { received } = consume(service);
     await service.emitMessage(queue, { data: body('Slow'), messageId: 'slow' });
     await eventually(() => received.length === 1);
-    await service.retryMessage(received[0], { delay: 1500, attempt: 2, error: failure });
+    await service.retryMessage!(received[0], { delay: 1500, attempt: 2, error: failure });
     await service.emitMessage(queue, { data: body('Fast'), messageId: 'fast' });
     await eventually(() => received.length === 2);
-    await service.retryMessage(received[1], { delay: 100, attempt: 2, error: failure });
+    await service.retryMessage!(received[1], { delay: 100, attempt: 2, error: failure });
     // the short delay is not stuck behind the long one
     await eventually(() => received.length === 3, 1000);
     expect(received[2].messageId).toBe('fast');
@@ -106,7 +106,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     const { received } = consume(service);
     await service.emitMessage(queue, { data: body('Now') });
     await eventually(() => received.length === 1);
-    await service.retryMessage(received[0], { delay: 0, attempt: 2, error: failure });
+    await service.retryMessage!(received[0], { delay: 0, attempt: 2, error: failure });
     await eventually(() => received.length === 2);
     expect(received[1].attempt).toBe(2);
     service.ackMessage(received[1]);
@@ -182,7 +182,7 @@ describe('AMQP retries and dead letters (SPI)', () => {
     await service.deadLetterMessage(received[0], { reason: 'failed', attempts: 1 });
     service.ackMessage(received[0]);
     service.nackMessage(received[0], true);
-    await service.retryMessage(received[0], { delay: 0, attempt: 2, error: failure });
+    await service.retryMessage!(received[0], { delay: 0, attempt: 2, error: failure });
     service.ackMessage(received[1]);
     service.ackMessage(received[1]);
     await wait(200);

@@ -48,6 +48,7 @@ describe('@tributary/amqp public API', () => {
       retry: DEFAULT_RETRY_OPTIONS,
       subscribe: [],
       durable: true,
+      concurrency: 32,
     });
   });
 });
@@ -130,6 +131,15 @@ describe('wire mapping', () => {
     });
     const back = fromDelivery(delivery(options as amqp.MessageProperties, false, content));
     expect(back).toMatchObject({ messageId: 'm', correlationId: 'c', replyTo: 'r', type: 'A', timestamp: 1_700_000_000_999, causationId: 'k', attempt: 3, headers: { tenant: 'acme' } });
+  });
+
+  it('carries the ordering key and the event version (above 1) in x-key and x-version, and back', () => {
+    const { options } = toPublishArgs({ data: Buffer.from('x'), key: 'order-7', version: 3 }, false);
+    expect(options.headers).toEqual({ 'x-key': 'order-7', 'x-version': 3 });
+    const back = fromDelivery(delivery(options as amqp.MessageProperties, false, Buffer.from('x')));
+    expect(back).toMatchObject({ key: 'order-7', version: 3 });
+    expect(back.headers).toBeUndefined(); // never user headers
+    expect(toPublishArgs({ data: Buffer.from('x'), version: 1 }, false).options.headers).toEqual({});
   });
 
   it('leaves the first attempt and absent fields out of the message', () => {

@@ -4,7 +4,7 @@
  * (`rabbitmqctl close_connection`). This file holds the broker lock exclusively, so no other
  * amqp test file runs during its outages.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
 import { AmqpConnectionLostError, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';
@@ -144,7 +144,7 @@ describe('AMQP connection loss (SPI)', () => {
     await eventually(() => received.length === 4, 10_000);
     // settling the first deliveries now is a no-op, not a crash or a duplicate
     expect(() => service.ackMessage(received[0])).not.toThrow();
-    await expect(service.retryMessage(received[1], { delay: 0, attempt: 2, error: { name: 'E', message: 'e' } })).resolves.toBeUndefined();
+    await expect(service.retryMessage!(received[1], { delay: 0, attempt: 2, error: { name: 'E', message: 'e' } })).resolves.toBeUndefined();
     await expect(service.deadLetterMessage(received[1], { reason: 'failed', attempts: 1 })).resolves.toBeUndefined();
     const redelivered = received.slice(2);
     expect(redelivered.map(m => payloadOf(m)).sort()).toEqual(['ack', 'retry']);

@@ -2,7 +2,7 @@
  * Request/reply through the transport SPI over RabbitMQ direct reply-to: one long-lived
  * reply channel per connection, no queue per call, nothing left behind by timeouts.
  */
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { ConnectionClosedError, TimeoutError } from '@tributary/messaging';
 import { AmqpUnroutableError, createTransportLayer } from '@tributary/amqp';
 import type { AmqpStrategyOptions } from '@tributary/amqp';

@@ -2,16 +2,18 @@
 export type { Event, EventMetadata, EventType, EventWithPayload, EventWithoutPayload, ValidatedEvent, EventsUnion } from './event/event.interface';
 export { event, isEventCodec, EVENT_CODEC_NAME } from './event/event';
 export type { EventCodec } from './event/event';
+export type { EventOptions, Upcaster } from './event/eventOptions';
 export { createEvent } from './event/createEvent';
 export type { EventCreator } from './event/createEvent';
-export { DELIVERY_TRACKER, getDeliveryTracker } from './event/deliveryTracker';
+export { DELIVERY_TRACKER } from './event/deliveryTracker';
+export { getDeliveryTracker } from './event/getDeliveryTracker';
 export type { DeliveryTracker } from './event/deliveryTracker';
 
 // operators
 export { matchEvent } from './operators/matchEvent';
 export type { EventMatcher, MatchedEvent, WholeEventCodec } from './operators/matchEvent';
 export { act, UNHANDLED_ERROR_SUFFIX } from './operators/act';
-export type { ActResult } from './operators/act';
+export type { ActResult, ActContext } from './operators/act';
 export { use } from './operators/use';
 
 // effects
@@ -53,6 +55,7 @@ export { LoggerToken } from './logger/LoggerToken';
 // errors
 export { CoreError, isCoreError } from './error/CoreError';
 export { EventError, isEventError } from './error/EventError';
+export { UnsupportedVersionError, isUnsupportedVersionError } from './error/UnsupportedVersionError';
 export { ContextError } from './error/ContextError';
 export { coreErrorFactory } from './error/coreErrorFactory';
 export type { CoreErrorOptions } from './error/coreErrorFactory';

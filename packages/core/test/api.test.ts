@@ -36,6 +36,8 @@ describe('public API', () => {
     'isCoreError',
     'EventError',
     'isEventError',
+    'UnsupportedVersionError',
+    'isUnsupportedVersionError',
     'ContextError',
     'coreErrorFactory',
     'encodeError',

@@ -258,7 +258,8 @@ describe('context', () => {
       const message = (thrown as Error).message;
       expect(message).toContain('"Missing"');
       expect(message).toContain('PaymentModule');
-      expect(message).toContain('Bound tokens: [Bound, Other]');
+      // contextFactory binds a default logger, as Marble.js does
+      expect(message).toContain('Bound tokens: [LoggerToken, Bound, Other]');
     });
 
     test('a missing token asked by an eager reader rejects contextFactory with that ContextError', async () => {

@@ -1,30 +1,24 @@
-// transport SPI
-export { Transport, TRANSPORT_PACKAGES } from './transport/Transport';
+// transports (the SPI for transport authors is `@tributary/messaging/transport`)
+export { Transport } from './transport/Transport';
 export { ConnectionStatus } from './transport/transport.interface';
-export type {
-  TransportLayer,
-  TransportLayerConfig,
-  TransportLayerConnection,
-  TransportMessage,
-  TransportMessageTransformer,
-  TransportWire,
-  DeadLetterInfo,
-  DeadLetterReason,
-} from './transport/transport.interface';
-export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './transport/retry';
+// types that application-facing types refer to (ctx.client is a connection)
+export type { TransportMessageTransformer, DeadLetterInfo, DeadLetterReason, TransportLayerConnection, TransportMessage } from './transport/transport.interface';
+export { DEFAULT_RETRY_OPTIONS } from './transport/retry';
 export type { RetryOptions } from './transport/retry';
 export { DEFAULT_TIMEOUT } from './transport/transportOptions';
 export type { DeliveryOptions } from './transport/transportOptions';
-export { PendingReplies } from './transport/pendingReplies';
-export { matchTopic } from './transport/matchTopic';
 export { jsonTransformer } from './transport/jsonTransformer';
-export { provideTransportLayer } from './transport/provideTransportLayer';
 export type { TransportProvider } from './transport/provideTransportLayer';
+
+// transport options, type-checked per transport
+export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
+export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
+export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
 export type { LocalDeadLetter, LocalMessageHandler } from './local/LocalBroker';
-export { createLocalTransportLayer, EVENT_BUS_CHANNEL } from './local/createLocalTransportLayer';
+export { EVENT_BUS_CHANNEL } from './local/createLocalTransportLayer';
 export type { LocalStrategyOptions } from './local/createLocalTransportLayer';
 
 // errors
@@ -36,6 +30,8 @@ export {
   TransportNotInstalledError,
   RemoteError,
   ConnectionClosedError,
+  MaxAttemptsExceededError,
+  NoConsumerError,
 } from './errors/errors';
 
 // effects
@@ -47,7 +43,8 @@ export type { MessagingListener, MessagingListenerConfig } from './server/messag
 export { createMicroservice } from './server/createMicroservice';
 export type { CreateMicroserviceConfig, Microservice } from './server/createMicroservice';
 export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
-export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle } from './server/microservice.interface';
+export { asListenerDelivery } from './server/microservice.interface';
+export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle, SettledOutcome, ManualOutcome } from './server/microservice.interface';
 export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
 export type { AllServerEvents } from './server/serverEvents';
 export { TransportLayerToken, ServerEventsToken } from './server/tokens';

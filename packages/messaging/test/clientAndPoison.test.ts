@@ -1,5 +1,6 @@
 import { act, bindEagerlyTo, contextFactory, createContextToken, lookup, matchEvent, useContext } from '@tributary/core';
-import { createLocalTransportLayer, LocalBroker, MessagingClient, Transport } from '@tributary/messaging';
+import { LocalBroker, MessagingClient, Transport } from '@tributary/messaging';
+import { createLocalTransportLayer } from '@tributary/messaging/transport';
 import { eventually, startLocalService, uniqueChannel } from './helpers';
 
 describe('MessagingClient lifecycle', () => {

@@ -1,5 +1,7 @@
 import { act, Event, matchEvent } from '@tributary/core';
 import * as messaging from '@tributary/messaging';
+import * as spi from '@tributary/messaging/transport';
+import * as local from '@tributary/messaging/local';
 import {
   createMicroservice,
   LocalBroker,
@@ -89,13 +91,7 @@ describe('public API of @tributary/messaging', () => {
     ['TransportLayerToken', 'object'],
     ['ServerEventsToken', 'object'],
     ['LocalBroker', 'function'],
-    ['createLocalTransportLayer', 'function'],
-    ['provideTransportLayer', 'function'],
     ['jsonTransformer', 'object'],
-    ['PendingReplies', 'function'],
-    ['matchTopic', 'function'],
-    ['retryDelay', 'function'],
-    ['reconnectDelay', 'function'],
     ['TimeoutError', 'function'],
     ['BrokerUnavailableError', 'function'],
     ['UnhandledEventError', 'function'],
@@ -105,8 +101,34 @@ describe('public API of @tributary/messaging', () => {
     ['DEFAULT_RETRY_OPTIONS', 'object'],
     ['DEFAULT_DRAIN_TIMEOUT', 'number'],
     ['DEFAULT_TIMEOUT', 'number'],
+    ['asListenerDelivery', 'function'],
+    ['NoConsumerError', 'function'],
+    ['MaxAttemptsExceededError', 'function'],
+    ['ConnectionClosedError', 'function'],
   ])('exports %s', (name, type) => {
     expect(typeof (messaging as Record<string, unknown>)[name]).toBe(type);
+  });
+
+  const spiOnly = [
+    'createLocalTransportLayer',
+    'provideTransportLayer',
+    'PendingReplies',
+    'matchTopic',
+    'retryDelay',
+    'reconnectDelay',
+    'resolveRetryOptions',
+    'resolveDeliveryOptions',
+    'deliveryConfig',
+    'TRANSPORT_PACKAGES',
+  ];
+  it.each(spiOnly)('keeps the transport SPI %s out of the application entry point, in @tributary/messaging/transport', name => {
+    expect((messaging as Record<string, unknown>)[name]).toBeUndefined();
+    expect(typeof (spi as Record<string, unknown>)[name]).toBe(name === 'TRANSPORT_PACKAGES' ? 'object' : 'function');
+  });
+
+  it('finds the in-process transport like any other: @tributary/messaging/local exports createTransportLayer', () => {
+    expect(spi.TRANSPORT_PACKAGES[Transport.LOCAL]).toBe('@tributary/messaging/local');
+    expect(typeof local.createTransportLayer).toBe('function');
   });
 
   it('keeps Marble.js transport numbers', () => {

@@ -1,6 +1,6 @@
 import { act, EventError, matchEvent } from '@tributary/core';
-import { LocalBroker, MsgEffect, reply, TimeoutError, UnhandledEventError } from '@tributary/messaging';
-import { firstValueFrom, lastValueFrom, of, delay, map } from 'rxjs';
+import { LocalBroker, MsgEffect, NoConsumerError, reply, TimeoutError, UnhandledEventError } from '@tributary/messaging';
+import { firstValueFrom, lastValueFrom, of, delay, map, NEVER } from 'rxjs';
 import { localClient, startLocalService, uniqueChannel } from './helpers';
 
 const double$: MsgEffect = event$ =>
@@ -60,12 +60,27 @@ describe('request / reply on the local transport', () => {
     await service.close();
   });
 
-  it('times out with TimeoutError when nobody answers', async () => {
-    const channel = uniqueChannel('nobody');
+  it('times out with TimeoutError when the service never answers', async () => {
+    const channel = uniqueChannel('silent');
+    // it takes the request and never replies
+    const silent$: MsgEffect = event$ => event$.pipe(matchEvent('DOUBLE'), act(() => NEVER));
+    const service = await startLocalService(broker, channel, { effects: [silent$] });
     const client = await localClient(broker, channel, { timeout: 100 });
     const error = await lastValueFrom(client.send({ type: 'DOUBLE', payload: 1 })).catch(e => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('within 100 ms');
+    await service.close({ drainTimeout: 10 });
+  });
+
+  it('fails at once with NoConsumerError naming the channel when no service consumes it', async () => {
+    const channel = uniqueChannel('nobody');
+    const client = await localClient(broker, channel, { timeout: 60_000 });
+    const started = Date.now();
+    const error = await lastValueFrom(client.send({ type: 'DOUBLE', payload: 1 })).catch(e => e);
+    expect(error).toBeInstanceOf(NoConsumerError);
+    expect(error.name).toBe('NoConsumerError');
+    expect(error.message).toContain(`"${channel}"`);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('keeps concurrent calls apart even when they share a business correlationId', async () => {

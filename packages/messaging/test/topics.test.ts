@@ -1,4 +1,5 @@
-import { matchTopic, retryDelay, reconnectDelay, DEFAULT_RETRY_OPTIONS, PendingReplies, TimeoutError } from '@tributary/messaging';
+import { DEFAULT_RETRY_OPTIONS, TimeoutError } from '@tributary/messaging';
+import { matchTopic, retryDelay, reconnectDelay, PendingReplies } from '@tributary/messaging/transport';
 
 describe('matchTopic', () => {
   it.each([

@@ -1,5 +1,6 @@
+import { deliveryConfig } from '@tributary/messaging/transport';
 import { Transport } from '@tributary/messaging';
-import type { TransportLayer } from '@tributary/messaging';
+import type { TransportLayer } from '@tributary/messaging/transport';
 import type { RedisStrategyOptions } from './RedisStrategyOptions';
 import { defaultConsumer, resolveOptions } from './internal/resolveOptions';
 import { RedisConnection } from './internal/RedisConnection';
@@ -33,12 +34,9 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
     config: {
       host: resolved.address,
       channel: resolved.channel,
-      timeout: resolved.timeout,
       wire: 'envelope',
-      expectAck: resolved.expectAck,
-      retry: resolved.retry,
-      subscribe: resolved.subscribe,
       durable: resolved.mode === 'streams',
+      ...deliveryConfig(resolved),
     },
     connect: opts => {
       const isConsumer = opts?.isConsumer !== false;

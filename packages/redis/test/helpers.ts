@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { firstValueFrom, Observable, Subscription, take, timeout, toArray } from 'rxjs';
 import type { Event } from '@tributary/core';
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { createTransportLayer, RedisStrategyOptions } from '@tributary/redis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,4 +1,5 @@
-import { ConnectionStatus, provideTransportLayer, Transport } from '@tributary/messaging';
+import { ConnectionStatus, Transport } from '@tributary/messaging';
+import { provideTransportLayer } from '@tributary/messaging/transport';
 import * as Redis from '@tributary/redis';
 
 describe('@tributary/redis public API', () => {

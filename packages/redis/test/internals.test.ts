@@ -1,4 +1,4 @@
-import { matchTopic } from '@tributary/messaging';
+import { matchTopic } from '@tributary/messaging/transport';
 import { globOf, isWildcard, ownerOf } from '../src/internal/topicPatterns';
 import { createRedisKeys } from '../src/internal/keys';
 import { resolveOptions } from '../src/internal/resolveOptions';

@@ -1,6 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { firstValueFrom } from 'rxjs';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 

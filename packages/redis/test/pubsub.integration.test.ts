@@ -1,5 +1,5 @@
 import { TimeoutError } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
 describe('@tributary/redis pubsub mode (SPI)', () => {
@@ -150,7 +150,7 @@ describe('@tributary/redis pubsub mode (SPI)', () => {
     await waitFor(() => received.length === 1, 2_000, 'first delivery');
 
     const retried = Date.now();
-    await service.retryMessage(received[0], { delay: 200, attempt: 2, error: { name: 'Error', message: 'boom' } });
+    await service.retryMessage!(received[0], { delay: 200, attempt: 2, error: { name: 'Error', message: 'boom' } });
     await waitFor(() => received.length === 2, 2_000, 'redelivery');
     expect(Date.now() - retried).toBeGreaterThanOrEqual(190);
     expect(received[1].attempt).toBe(2);
@@ -158,7 +158,7 @@ describe('@tributary/redis pubsub mode (SPI)', () => {
     expect(received[1].raw).not.toBe(received[0].raw);
 
     // settling the first delivery again does nothing
-    await service.retryMessage(received[0], { delay: 0, attempt: 3, error: { name: 'Error', message: 'again' } });
+    await service.retryMessage!(received[0], { delay: 0, attempt: 3, error: { name: 'Error', message: 'again' } });
     await service.nackMessage(received[1], true);
     await waitFor(() => received.length === 3, 2_000, 'resend');
     await sleep(50);

@@ -1,6 +1,6 @@
 import { BrokerUnavailableError, ConnectionStatus } from '@tributary/messaging';
 import { createTransportLayer } from '@tributary/redis';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { decode, envelope, outgoing, RedisTestBed, sleep, waitFor } from './helpers';
 
 const fieldsOf = (flat: string[]): Record<string, string> => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
@@ -50,7 +50,7 @@ describe('@tributary/redis streams mode (SPI)', () => {
     await first.emitMessage(channel, outgoing({ type: 'Flaky', metadata: { id: 'f-1' } }));
     await waitFor(() => received.length === 1, 3_000, 'delivery');
 
-    await first.retryMessage(received[0], { delay: 300, attempt: 2, error: { name: 'Error', message: 'boom' } });
+    await first.retryMessage!(received[0], { delay: 300, attempt: 2, error: { name: 'Error', message: 'boom' } });
     expect(await pendingCount(bed, channel, channel)).toBe(0);
     expect(await bed.admin.zcard(bed.key(`${channel}:retry`))).toBe(1);
     // the consumer crashes during the backoff: another instance moves and receives the retry
@@ -71,11 +71,11 @@ describe('@tributary/redis streams mode (SPI)', () => {
     await service.emitMessage(channel, outgoing({ type: 'Flaky' }));
     await waitFor(() => received.length === 1, 3_000, 'delivery');
     const retried = Date.now();
-    await service.retryMessage(received[0], { delay: 150, attempt: 2, error: { name: 'Error', message: 'boom' } });
+    await service.retryMessage!(received[0], { delay: 150, attempt: 2, error: { name: 'Error', message: 'boom' } });
     await waitFor(() => received.length === 2, 3_000, 'redelivery');
     expect(Date.now() - retried).toBeGreaterThanOrEqual(140);
     expect(received[1].attempt).toBe(2);
-    await service.retryMessage(received[1], { delay: 10, attempt: 3, error: { name: 'Error', message: 'boom' } });
+    await service.retryMessage!(received[1], { delay: 10, attempt: 3, error: { name: 'Error', message: 'boom' } });
     await waitFor(() => received.length === 3, 3_000, 'second redelivery');
     expect(received[2].attempt).toBe(3);
   });

@@ -1,6 +1,7 @@
 import * as amqp from 'amqplib';
 import { BehaviorSubject, Subject } from 'rxjs';
-import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus, reconnectDelay } from '@tributary/messaging';
+import { BrokerUnavailableError, ConnectionClosedError, ConnectionStatus } from '@tributary/messaging';
+import { reconnectDelay } from '@tributary/messaging/transport';
 import { ReturnTracker } from './confirmPublish';
 import { closeQuietly, permanentError } from './connectionFailures';
 import type { Live, LiveChannel } from './live';

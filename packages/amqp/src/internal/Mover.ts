@@ -1,4 +1,5 @@
-import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { DeadLetterInfo } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { EncodedError } from '@tributary/core';
 import { AmqpUnroutableError } from '../errors';
 import type { AmqpSession } from './AmqpSession';

@@ -1,5 +1,5 @@
 import { BrokerUnavailableError } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { AmqpSession } from './AmqpSession';
 import { confirmPublish, isChannelGone } from './confirmPublish';
 import type { PublishOutcome } from './confirmPublish';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as amqp from 'amqplib';
-import { PendingReplies } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import { PendingReplies } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { AmqpConnectionLostError, AmqpUnroutableError } from '../errors';
 import type { AmqpSession } from './AmqpSession';
 import type { Live, LiveChannel } from './live';

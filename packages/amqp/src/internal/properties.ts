@@ -1,5 +1,5 @@
 import type * as amqp from 'amqplib';
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 
 /** Headers Tributary or RabbitMQ set; never handed to effects as user headers. */
 export const HEADER = {
@@ -11,6 +11,8 @@ export const HEADER = {
   attempts: 'x-attempts',
   reason: 'x-dead-letter-reason',
   originalQueue: 'x-original-queue',
+  key: 'x-key',
+  version: 'x-version',
 } as const;
 
 const INTERNAL_HEADERS = new Set<string>([
@@ -38,6 +40,9 @@ export const toPublishArgs = (
   if (message.causationId !== undefined) headers[HEADER.causationId] = message.causationId;
   if (message.attempt !== undefined && message.attempt > 1) headers[HEADER.attempt] = message.attempt;
   if (message.timestamp !== undefined) headers[HEADER.timestampMs] = message.timestamp;
+  if (message.key !== undefined) headers[HEADER.key] = message.key;
+  // version 1 is the default: left out, so Marble.js peers see the same headers as before
+  if (message.version !== undefined && message.version !== 1) headers[HEADER.version] = message.version;
   Object.assign(headers, extraHeaders);
   const options: amqp.Options.Publish = { contentType: 'application/json', persistent, headers };
   if (message.messageId !== undefined) options.messageId = message.messageId;
@@ -90,6 +95,10 @@ export const fromDelivery = (msg: amqp.Message): TransportMessage => {
   if (timestamp !== undefined) message.timestamp = timestamp;
   const causationId = headerString(raw[HEADER.causationId]);
   if (causationId !== undefined) message.causationId = causationId;
+  const key = headerString(raw[HEADER.key]);
+  if (key !== undefined) message.key = key;
+  const version = headerNumber(raw[HEADER.version]);
+  if (version !== undefined) message.version = version;
   if (userHeaders > 0) message.headers = headers;
   return message;
 };

@@ -1,11 +1,11 @@
 import { CoreError } from '@tributary/core';
-import { resolveRetryOptions } from '@tributary/messaging';
-import type { RetryOptions } from '@tributary/messaging';
+import { resolveDeliveryOptions } from '@tributary/messaging/transport';
+import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
 import { DEFAULT_AMQP_OPTIONS } from '../AmqpStrategyOptions';
 import type { AmqpQueueOptions, AmqpStrategyOptions } from '../AmqpStrategyOptions';
 
 /** Options with every default filled, as the internals use them. */
-export interface ResolvedAmqpOptions {
+export interface ResolvedAmqpOptions extends ResolvedDeliveryOptions {
   /** Connection URL, with the heartbeat set. */
   url: string;
   /** The URL with the password masked, for messages and `config.host`. */
@@ -14,10 +14,6 @@ export interface ResolvedAmqpOptions {
   queueOptions: AmqpQueueOptions;
   queueType: 'classic' | 'quorum';
   prefetchCount: number;
-  expectAck: boolean;
-  timeout: number;
-  retry: Required<RetryOptions>;
-  subscribe: readonly string[];
   exchange: string;
   deadLetter: string | false;
   confirm: boolean;
@@ -62,10 +58,7 @@ export const resolveAmqpOptions = (options: AmqpStrategyOptions): ResolvedAmqpOp
     queueOptions,
     queueType,
     prefetchCount: options.prefetchCount ?? d.prefetchCount,
-    expectAck: options.expectAck ?? d.expectAck,
-    timeout: options.timeout ?? d.timeout,
-    retry: resolveRetryOptions(options.retry),
-    subscribe: options.subscribe ?? d.subscribe,
+    ...resolveDeliveryOptions(options, '@tributary/amqp', { timeout: d.timeout, expectAck: d.expectAck, subscribe: d.subscribe }),
     exchange: options.exchange ?? d.exchange,
     deadLetter: options.deadLetter ?? `${options.queue}.dead-letter`,
     confirm: options.confirm ?? d.confirm,

@@ -1,5 +1,5 @@
 import type * as amqp from 'amqplib';
-import { retryDelay } from '@tributary/messaging';
+import { retryDelay } from '@tributary/messaging/transport';
 import { AmqpTopologyError } from '../errors';
 import type { ResolvedAmqpOptions } from './resolveOptions';
 

@@ -1,5 +1,7 @@
 import { BoundDependency, Context, createContext, DerivedContextToken, registerAll, resolve } from './context';
 import { bindTo } from './bind';
+import { LoggerToken } from '../logger/LoggerToken';
+import { createLogger } from '../logger/createLogger';
 
 /**
  * Builds a new context, or one derived from `parent` (looking up there what it lacks), and
@@ -24,7 +26,8 @@ export const constructContext =
   };
 
 /**
- * Builds and resolves a context from bindings, given in any order.
+ * Builds and resolves a context from bindings, given in any order. As in Marble.js, a default
+ * logger is bound to `LoggerToken` (a binding of yours to it takes its place).
  *
  * @example
  * ```ts
@@ -40,4 +43,5 @@ export const constructContext =
  * @category context
  */
 export const contextFactory = (...dependencies: ReadonlyArray<BoundDependency | undefined | null>): Promise<Context> =>
-  constructContext()(...dependencies);
+  // the default first: a later binding to the same token replaces it
+  constructContext()(bindTo(LoggerToken)(() => createLogger()), ...dependencies);

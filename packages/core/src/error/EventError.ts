@@ -15,19 +15,22 @@ import type { Event } from '../event/event.interface';
  * @category errors
  */
 export class EventError extends Error {
-  override readonly name = 'EventError';
+  // `string`, not the literal: subclasses (`UnsupportedVersionError`) have their own name
+  override readonly name: string = 'EventError';
 
   constructor(
     readonly event: Event,
     message: string,
     readonly data?: unknown,
+    options: { cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 
 /**
- * Tells whether an error is an {@link EventError}, also one decoded from a remote reply.
+ * Tells whether an error is an {@link EventError} (or an `UnsupportedVersionError`, its
+ * subclass), also one decoded from a remote reply or thrown by another copy of this package.
  * @example
  * ```ts
  * import { isEventError } from '@tributary/core';
@@ -37,4 +40,5 @@ export class EventError extends Error {
  * @category errors
  */
 export const isEventError = (error: unknown): error is EventError =>
-  error instanceof EventError || (error instanceof Error && error.name === 'EventError');
+  error instanceof EventError ||
+  (error instanceof Error && (error.name === 'EventError' || error.name === 'UnsupportedVersionError'));

@@ -1,5 +1,3 @@
-import type { Event } from './event.interface';
-
 /**
  * The metadata key under which a delivery machinery (such as `@tributary/messaging`)
  * attaches a {@link DeliveryTracker} to an incoming event. A symbol, so that it is never
@@ -15,7 +13,7 @@ export const DELIVERY_TRACKER: unique symbol = Symbol.for('@tributary/core/deliv
  * effect matched it (`matchEvent`), started work on it and finished it (`act`). A message is
  * acknowledged once every piece of work begun for it has ended; an `end(error)` makes it
  * retried or dead-lettered. Transport and listener authors implement it; effect authors
- * never see it.
+ * never see it (they see `signal`, through `act`'s second argument).
  *
  * @example
  * ```ts
@@ -34,18 +32,10 @@ export interface DeliveryTracker {
   begin(): void;
   /** Work for the event ended; `error` when it failed and nothing handled the failure. */
   end(error?: unknown): void;
+  /**
+   * Fires when the machinery gives up on the event's work (a drain that timed out): the
+   * message goes back to the broker, so the work should stop. `act` hands it to its callback.
+   * @since 0.2.0
+   */
+  readonly signal?: AbortSignal;
 }
-
-/**
- * Reads the delivery tracker of an event, if it came from a delivery machinery.
- *
- * @example
- * ```ts
- * import { getDeliveryTracker } from '@tributary/core';
- * getDeliveryTracker({ type: 'Ping' }); // undefined
- * ```
- * @since 0.1.0
- * @category delivery
- */
-export const getDeliveryTracker = (event: Event | undefined): DeliveryTracker | undefined =>
-  event?.metadata?.[DELIVERY_TRACKER] as DeliveryTracker | undefined;

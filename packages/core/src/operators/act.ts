@@ -1,5 +1,6 @@
 import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
-import { DELIVERY_TRACKER, getDeliveryTracker } from '../event/deliveryTracker';
+import { DELIVERY_TRACKER } from '../event/deliveryTracker';
+import { getDeliveryTracker } from '../event/getDeliveryTracker';
 import type { Event } from '../event/event.interface';
 import { encodeError } from '../error/encodeError';
 
@@ -34,6 +35,29 @@ const toObservable = <O>(result: ActResult<O>): Observable<O> => {
 
 const EMPTY_OF = <O>() => new Observable<O>(subscriber => subscriber.complete());
 
+/**
+ * What `act` gives its callback besides the event.
+ * @example
+ * ```ts
+ * import { act, matchEvent, Effect } from '@tributary/core';
+ * export const fetchPrice$: Effect = event$ =>
+ *   event$.pipe(matchEvent('GetPrice'), act((event, { signal }) => fetch('http://127.0.0.1:9/price', { signal })));
+ * ```
+ * @since 0.2.0
+ * @category operators
+ */
+export interface ActContext {
+  /**
+   * Aborted when the delivery machinery gives up on this event's work (a drain on close that
+   * timed out: the message goes back to the broker and another instance will handle it).
+   * Pass it to `fetch`, database drivers and timers so the abandoned work stops.
+   */
+  readonly signal: AbortSignal;
+}
+
+// events that no delivery machinery tracks are never abandoned: one signal that never fires
+const NEVER_ABORTED: ActContext = { signal: new AbortController().signal };
+
 const defaultErrorEvent = (error: unknown, event: Event): Event => ({
   type: event.type.endsWith(UNHANDLED_ERROR_SUFFIX) ? event.type : event.type + UNHANDLED_ERROR_SUFFIX,
   error: encodeError(error),
@@ -63,7 +87,9 @@ const defaultErrorEvent = (error: unknown, event: Event): Event => ({
  *     // or: act(fn, (error, event) => ({ type: 'PaymentFailed', error, metadata: event.metadata }))
  *   );
  * ```
- * @param fn - the work for one event; returns an Observable, a Promise, event(s) or nothing
+ * @param fn - the work for one event, called as `(event, { signal })` (`signal` fires when the
+ * delivery machinery gives up on the event, see {@link ActContext}); returns an Observable, a
+ * Promise, event(s) or nothing
  * @param errorFn - turns a failure into the event(s) to emit instead of the default error event
  * @return an operator running `fn` per event, concurrently. Its type is that of `fn`'s and
  * `errorFn`'s events; the default error events are left out of it, as in Marble.js, so that
@@ -72,7 +98,7 @@ const defaultErrorEvent = (error: unknown, event: Event): Event => ({
  * @category operators
  */
 export function act<I extends Event, O = Event, E = never>(
-  fn: (event: I) => ActResult<O>,
+  fn: (event: I, ctx: ActContext) => ActResult<O>,
   errorFn?: (error: any, event: I) => ActResult<E>,
 ): (source: Observable<I>) => Observable<Exclude<O, void> | Exclude<E, void>> {
   // the output type drops `void`: a `fn` returning nothing emits nothing
@@ -117,7 +143,7 @@ export function act<I extends Event, O = Event, E = never>(
         // already on the error path: a failing errorFn stream must not call errorFn again
         let recovering = !!event.error;
         try {
-          work$ = event.error ? onError(event.error) : toObservable(fn(event));
+          work$ = event.error ? onError(event.error) : toObservable(fn(event, tracker?.signal ? { signal: tracker.signal } : NEVER_ABORTED));
         } catch (error) {
           recovering = true;
           work$ = onError(error);

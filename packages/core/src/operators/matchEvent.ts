@@ -1,6 +1,6 @@
 import type * as t from 'io-ts';
 import { Observable } from 'rxjs';
-import { getDeliveryTracker } from '../event/deliveryTracker';
+import { getDeliveryTracker } from '../event/getDeliveryTracker';
 import type { Event, EventMetadata } from '../event/event.interface';
 
 /**

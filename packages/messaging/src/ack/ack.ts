@@ -1,15 +1,16 @@
 import type { EffectContext, Event } from '@tributary/core';
 import type { Task } from 'fp-ts/Task';
 import type { TransportLayerConnection } from '../transport/transport.interface';
-import { ManagedConnection } from '../internal/ManagedConnection';
+import { asListenerDelivery } from '../server/microservice.interface';
 
 const settle =
   (outcome: 'ack' | 'reject' | 'resend') =>
   (ctx: EffectContext<TransportLayerConnection>) =>
   (event: Event): Task<boolean> =>
   async () => {
+    const delivery = asListenerDelivery(event);
+    if (delivery) return delivery.settle(outcome);
     const client = ctx.client;
-    if (client instanceof ManagedConnection) return client.settleManually(event, outcome);
     const raw = event.metadata?.raw;
     if (outcome === 'ack') await client.ackMessage(raw);
     else await client.nackMessage(raw, outcome === 'resend');

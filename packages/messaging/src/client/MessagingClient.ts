@@ -2,11 +2,14 @@ import type { Context, Event } from '@tributary/core';
 import type { Reader } from 'fp-ts/Reader';
 import { defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { fromTransportMessage, toTransportMessage } from '../internal/codec';
-import { outgoingEvent, replyError } from '../internal/outgoing';
+import { outgoingEvent } from '../internal/outputs';
+import { replyError } from '../internal/replyError';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayerConnection, TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 import { jsonTransformer } from '../transport/jsonTransformer';
+import type { TransportOptions } from '../transport/TransportOptionsMap';
+import { ConnectionClosedError } from '../errors/errors';
 
 /**
  * Talks to a service: `emit` (one consumer handles it), `send` (request / reply),
@@ -30,9 +33,10 @@ export interface MessagingClient {
  * @since 0.1.0
  * @category client
  */
-export interface MessagingClientConfig {
-  transport: Transport | TransportProvider;
-  options?: Record<string, any>;
+export interface MessagingClientConfig<T extends Transport | TransportProvider = Transport | TransportProvider> {
+  transport: T;
+  /** The transport's options (the target service's `queue`/`channel`, `host`, ...), type-checked per transport. */
+  options?: TransportOptions<T>;
   msgTransformer?: TransportMessageTransformer;
 }
 
@@ -46,12 +50,15 @@ export const createClientApi = (
   let connection: TransportLayerConnection | undefined = typeof connect === 'function' ? undefined : connect;
   const ready = async () => (connection ??= await (connect as () => Promise<TransportLayerConnection>)());
   const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer, true);
+  let closed = false;
+  const isClosed = () => (closed ? Promise.reject(new ConnectionClosedError(target.channel, 'closed')) : undefined);
   const taken = (what: string) => (ok: boolean) => {
     if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
   };
   return {
     // plain promise chains: emit is on the hot path, and an async function costs more
     emit: event => {
+      if (closed) return isClosed()!;
       let message: TransportMessage;
       try {
         message = frame(event);
@@ -62,6 +69,7 @@ export const createClientApi = (
       return sent.then(taken('message'));
     },
     publish: event => {
+      if (closed) return isClosed()!;
       let message: TransportMessage;
       try {
         message = frame(event);
@@ -73,6 +81,7 @@ export const createClientApi = (
     },
     send: <R extends Event>(event: Event) =>
       defer(async () => {
+        await isClosed();
         const conn = connection ?? (await ready());
         return conn.sendMessage(target.channel, frame(event), { timeout: target.timeout ?? conn.config.timeout });
       }).pipe(
@@ -80,6 +89,7 @@ export const createClientApi = (
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
       ),
     close: async () => {
+      closed = true;
       if (connection) await connection.close();
     },
   };
@@ -105,7 +115,7 @@ export const createClientApi = (
  * @category client
  */
 export const MessagingClient =
-  (config: MessagingClientConfig): Reader<Context, Promise<MessagingClient>> =>
+  <T extends Transport | TransportProvider>(config: MessagingClientConfig<T>): Reader<Context, Promise<MessagingClient>> =>
   async _context => {
     const layer = provideTransportLayer(config.transport, config.options);
     const connection = await layer.connect({ isConsumer: false });

@@ -161,9 +161,62 @@ export class RemoteError extends CoreError {
  */
 export class ConnectionClosedError extends CoreError {
   override readonly name = 'ConnectionClosedError';
-  constructor(channel: string) {
-    super(`The connection to "${channel}" was closed before the call finished. Close clients only after their calls settle.`, {
-      context: 'messaging.transport',
-    });
+  constructor(channel: string, when: 'pending' | 'closed' = 'pending') {
+    super(
+      when === 'closed'
+        ? `This client of "${channel}" is closed: it takes no more calls. Create a new client, or close it only once you are done with it.`
+        : `The connection to "${channel}" was closed before the call finished. Close clients only after their calls settle.`,
+      { context: 'messaging.transport' },
+    );
+  }
+}
+
+/**
+ * A message was delivered more than `retry.maxAttempts` times without ever being settled
+ * (each delivery crashed or lost its consumer): it is dead-lettered before any effect sees it
+ * again.
+ *
+ * @example
+ * ```ts
+ * import { MaxAttemptsExceededError } from '@tributary/messaging';
+ * new MaxAttemptsExceededError('OrderPlaced', 6, 5).name; // 'MaxAttemptsExceededError'
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class MaxAttemptsExceededError extends CoreError {
+  override readonly name = 'MaxAttemptsExceededError';
+  constructor(
+    readonly eventType: string,
+    readonly attempts: number,
+    readonly maxAttempts: number,
+  ) {
+    super(
+      `"${eventType}" was delivered ${attempts} times (retry.maxAttempts is ${maxAttempts}) without being settled: its consumers probably crashed on it. ` +
+        'Find the cause in the dead letter, fix it, then redrive the message.',
+      { context: 'messaging.delivery' },
+    );
+  }
+}
+
+/**
+ * A `send` to an in-process channel that no service consumes: nobody could ever answer it.
+ *
+ * @example
+ * ```ts
+ * import { NoConsumerError } from '@tributary/messaging';
+ * new NoConsumerError('prices').message;
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class NoConsumerError extends CoreError {
+  override readonly name = 'NoConsumerError';
+  constructor(readonly channel: string) {
+    super(
+      `No service consumes the in-process channel "${channel}", so nothing can answer this call. ` +
+        `Start the service first (createMicroservice with options { channel: '${channel}' }, on the same LocalBroker), or check the channel name.`,
+      { context: 'messaging.local' },
+    );
   }
 }

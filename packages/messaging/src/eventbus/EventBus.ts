@@ -1,7 +1,7 @@
 import { Context, createContextToken, createLogger, LoggerToken, lookup } from '@tributary/core';
 import * as O from 'fp-ts/Option';
 import type { Reader } from 'fp-ts/Reader';
-import { ManagedConnection } from '../internal/ManagedConnection';
+import { DeliveryMachine } from '../internal/DeliveryMachine';
 import { LocalBroker } from '../local/LocalBroker';
 import { createLocalTransportLayer, EVENT_BUS_CHANNEL } from '../local/createLocalTransportLayer';
 import type { RetryOptions } from '../transport/retry';
@@ -80,7 +80,7 @@ export const EventBus =
     });
     const logger = O.getOrElse(() => createLogger())(lookup(context)(LoggerToken));
     const raw = await layer.connect({ isConsumer: true });
-    const managed = new ManagedConnection(raw, layer.config, logger);
+    const managed = new DeliveryMachine(raw, layer.config, logger);
     managed.start(config.listener(context)(managed));
     return Object.assign(managed, { context }) as EventBus;
   };

@@ -1,31 +1,45 @@
-import { DeliveryTracker, Event } from '@tributary/core';
+import type { Event } from '@tributary/core';
+import type { ListenerDelivery, ManualOutcome, SettledOutcome } from '../server/microservice.interface';
 import type { TransportMessage } from '../transport/transport.interface';
 
-/** How a delivery ended. */
-export type Outcome = 'ack' | 'retry' | 'dead-letter' | 'abandoned';
-
+/** What a delivery reports to. */
 export interface DeliveryOwner {
+  /** Every piece of work begun for `delivery` has ended. */
   idle(delivery: Delivery): void;
+  /** `ackEvent` / `nackEvent` on the delivery. */
+  settleManually(delivery: Delivery, outcome: ManualOutcome): boolean;
+  /** The delivery's abort signal was asked for: abort it if the drain gives up. */
+  watch(delivery: Delivery): void;
 }
 
 /**
- * One incoming message on its way through the effects. It is the `DeliveryTracker` the
- * operators report to: `open` counts the work begun and not ended (starting at 1 for the
- * dispatch itself); when it drops to 0 the owner settles the message.
+ * One incoming message on its way through the effects: the `DeliveryTracker` the operators
+ * report to. `open` counts the work begun and not ended (starting at 1 for the dispatch
+ * itself); when it drops to 0 the owner settles the message, once.
  */
-export class Delivery implements DeliveryTracker {
+export class Delivery implements ListenerDelivery {
   open = 1;
   isMatched = false;
   failure: unknown = undefined;
   settled = false;
   timer?: NodeJS.Timeout;
-  private hooks?: Array<(outcome: Outcome) => void>;
+  private controller?: AbortController;
+  private hooks?: Array<(outcome: SettledOutcome) => void>;
 
   constructor(
     private readonly owner: DeliveryOwner,
     readonly message: TransportMessage,
     readonly event: Event,
   ) {}
+
+  /** Made on first use only: most effects never ask for it. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      this.owner.watch(this);
+    }
+    return this.controller.signal;
+  }
 
   matched(): void {
     this.isMatched = true;
@@ -41,19 +55,29 @@ export class Delivery implements DeliveryTracker {
     if (--this.open === 0) this.owner.idle(this);
   }
 
-  /** Records a failure without ending any work (an effect's stream died on this event). */
   fail(error: unknown): void {
     if (!this.settled && this.failure === undefined) this.failure = error;
   }
 
-  /** Runs `hook` once the message is settled (dedupe releases its claim on failure). */
-  onSettle(hook: (outcome: Outcome) => void): void {
+  onSettle(hook: (outcome: SettledOutcome) => void): void {
     (this.hooks ??= []).push(hook);
   }
 
-  finish(outcome: Outcome): void {
+  settle(outcome: ManualOutcome): boolean {
+    return this.owner.settleManually(this, outcome);
+  }
+
+  /** Marks it settled (once) and runs the settle hooks; false when it already was. */
+  finish(outcome: SettledOutcome): boolean {
+    if (this.settled) return false;
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.hooks) for (const hook of this.hooks) hook(outcome);
+    return true;
+  }
+
+  /** The work is given up on: tell it through the signal. */
+  abort(reason: Error): void {
+    this.controller?.abort(reason);
   }
 }

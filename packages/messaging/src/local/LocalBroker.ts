@@ -113,6 +113,11 @@ export class LocalBroker {
     };
   }
 
+  /** Whether any instance consumes `channel` now. */
+  hasConsumer(channel: string): boolean {
+    return (this.queues.get(channel)?.consumers.length ?? 0) > 0;
+  }
+
   /** Subscribes a service channel to event types or patterns for `publish` (one list per instance). */
   subscribe(channel: string, patterns: readonly string[]): () => void {
     const lists = this.subscriptions.get(channel) ?? [];

@@ -8,10 +8,12 @@ import {
   TransportLayerConnection,
   TransportMessage,
 } from '../transport/transport.interface';
-import { DEFAULT_TIMEOUT, DeliveryOptions } from '../transport/transportOptions';
-import { resolveRetryOptions } from '../transport/retry';
+import type { DeliveryOptions } from '../transport/transportOptions';
+import { deliveryConfig, resolveDeliveryOptions } from '../transport/resolveDeliveryOptions';
 import { PendingReplies } from '../transport/pendingReplies';
+import { InFlightMessages } from '../transport/InFlightMessages';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
+import { NoConsumerError } from '../errors/errors';
 
 /**
  * Options of `Transport.LOCAL`.
@@ -43,6 +45,8 @@ const copyMessage = (message: TransportMessage, raw: unknown): TransportMessage 
   causationId: message.causationId,
   headers: message.headers,
   attempt: message.attempt,
+  key: message.key,
+  version: message.version,
 });
 
 class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
@@ -53,7 +57,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   readonly close$ = new Subject<void>();
   readonly message$: Observable<TransportMessage>;
   private readonly pending: PendingReplies;
-  private readonly unacked = new Set<TransportMessage>();
+  /** Delivered and not settled: each settled once (keyed on the delivery's own `raw`). */
+  private readonly inFlight = new InFlightMessages<object, TransportMessage>();
   private replyAddress?: string;
   private releaseReplyAddress?: () => void;
   private closed = false;
@@ -71,7 +76,7 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
       const stopConsuming = this.broker.consume(channel, message => {
         // each delivery is its own object: settlement keys on `raw`
         const delivered = copyMessage(message, { channel });
-        this.unacked.add(delivered);
+        this.inFlight.add(delivered.raw, delivered);
         subscriber.next(delivered);
       });
       const stopSubscription = subscribe.length ? this.broker.subscribe(channel, subscribe) : undefined;
@@ -97,6 +102,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   }
 
   sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+    // in-process, the broker knows nobody could answer: say so now, not after the timeout
+    if (!this.broker.hasConsumer(channel)) return Promise.reject(new NoConsumerError(channel));
     const callId = String(++this.calls);
     const reply = this.pending.register(callId, message.type, options?.timeout ?? this.config.timeout, channel);
     this.broker.enqueue(channel, { ...message, correlationId: message.correlationId ?? randomUUID(), replyTo: `${this.replyTo()}#${callId}` });
@@ -114,23 +121,23 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   }
 
   ackMessage(message: TransportMessage | undefined): void {
-    if (message) this.unacked.delete(message);
+    this.inFlight.take(message);
   }
 
   nackMessage(message: TransportMessage | undefined, resend = false): void {
-    if (!message || !this.unacked.delete(message)) return;
-    if (resend) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
+    const delivered = this.inFlight.take(message);
+    if (delivered && resend) this.broker.enqueue(this.config.channel, copyMessage(delivered, undefined));
   }
 
   async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
-    if (!this.unacked.delete(message)) return;
+    if (!this.inFlight.take(message)) return;
     const again = copyMessage(message, undefined);
     again.attempt = retry.attempt;
     this.broker.redeliver(this.config.channel, again, retry.delay);
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
-    if (!this.unacked.delete(message)) return;
+    if (!this.inFlight.take(message)) return;
     this.broker.deadLetter(this.config.channel, copyMessage(message, undefined), info);
   }
 
@@ -138,8 +145,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
     if (this.closed) return;
     this.closed = true;
     // like a broker whose consumer went away: what was not settled is delivered again
-    for (const message of this.unacked) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
-    this.unacked.clear();
+    for (const message of this.inFlight.values()) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
+    this.inFlight.clear();
     this.pending.rejectAll();
     this.releaseReplyAddress?.();
     this.status$.next(ConnectionStatus.CLOSED);
@@ -167,19 +174,16 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
 export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): TransportLayer<Transport.LOCAL> => {
   const broker = options.broker ?? defaultLocalBroker;
   const channel = options.channel ?? EVENT_BUS_CHANNEL;
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const subscribe = options.subscribe ?? [];
+  const delivery = resolveDeliveryOptions(options, '@tributary/messaging (Transport.LOCAL)');
+  const { timeout, subscribe } = delivery;
   return {
     type: Transport.LOCAL,
     config: {
       host: 'local',
       channel,
-      timeout,
       wire: 'object',
-      expectAck: options.expectAck ?? false,
-      retry: resolveRetryOptions(options.retry),
-      subscribe,
       durable: true,
+      ...deliveryConfig(delivery),
     },
     connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
   };

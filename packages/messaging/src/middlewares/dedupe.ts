@@ -1,7 +1,7 @@
 import { Event, getDeliveryTracker } from '@tributary/core';
 import { Observable } from 'rxjs';
 import type { MsgMiddlewareEffect } from '../effects/messaging.effects.interface';
-import { Delivery } from '../internal/Delivery';
+import { asListenerDelivery } from '../server/microservice.interface';
 import { createMemoryDedupeStore, DedupeStore } from './DedupeStore';
 
 /**
@@ -47,11 +47,9 @@ export const dedupe = (options: DedupeOptions = {}): MsgMiddlewareEffect => {
           const tracker = getDeliveryTracker(event);
           const pass = (first: boolean) => {
             if (!first) return tracker?.matched(); // a duplicate: handled, acknowledged
-            if (tracker instanceof Delivery) {
-              tracker.onSettle(outcome => {
-                if (outcome !== 'ack') void Promise.resolve(store.release(key)).catch(() => undefined);
-              });
-            }
+            asListenerDelivery(event)?.onSettle(outcome => {
+              if (outcome !== 'ack') void Promise.resolve(store.release(key)).catch(() => undefined);
+            });
             subscriber.next(event);
           };
           const claimed = store.claim(key, ttl);

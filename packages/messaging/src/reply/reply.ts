@@ -1,5 +1,5 @@
-import { CoreError, DELIVERY_TRACKER, Event, EventMetadata } from '@tributary/core';
-import { UNKNOWN_TAG } from '../internal/ManagedConnection';
+import { CoreError, Event, EventMetadata } from '@tributary/core';
+import { replyMetadata } from '../internal/outputs';
 
 /**
  * `reply()` was given an event without `type`.
@@ -20,18 +20,6 @@ export class MissingEventTypeError extends CoreError {
   }
 }
 
-const compose = (origin: EventMetadata | undefined, target: EventMetadata | undefined): EventMetadata => {
-  const metadata: EventMetadata = {
-    raw: origin?.raw ?? target?.raw,
-    correlationId: origin?.correlationId ?? target?.correlationId,
-    replyTo: origin?.replyTo ?? target?.replyTo ?? UNKNOWN_TAG,
-  };
-  const headers = origin?.headers ?? target?.headers;
-  if (headers) metadata.headers = headers;
-  const tracker = origin?.[DELIVERY_TRACKER] ?? target?.[DELIVERY_TRACKER];
-  if (tracker) metadata[DELIVERY_TRACKER] = tracker;
-  return metadata;
-};
 
 /**
  * Addresses an outgoing event as the reply to an incoming one (or to a channel): it takes
@@ -58,11 +46,11 @@ export const reply =
   <T extends Event>(event: T): T => {
     if (!event.type) throw new MissingEventTypeError();
     // Object.assign, not spread: objects made by spread plus a new key take V8's slow path
-    if (typeof to === 'string') return Object.assign({}, event, { metadata: compose(event.metadata, { replyTo: to }) });
+    if (typeof to === 'string') return Object.assign({}, event, { metadata: replyMetadata(event.metadata, { replyTo: to }) });
     if (typeof (to as Event).type === 'string') {
       const origin = to as Event;
       // as in Marble.js, what the reply does not set is taken from the request
-      return Object.assign({}, origin, event, { metadata: compose(event.metadata, origin.metadata) }) as T;
+      return Object.assign({}, origin, event, { metadata: replyMetadata(event.metadata, origin.metadata) }) as T;
     }
-    return Object.assign({}, event, { metadata: compose(event.metadata, to as EventMetadata) });
+    return Object.assign({}, event, { metadata: replyMetadata(event.metadata, to as EventMetadata) });
   };

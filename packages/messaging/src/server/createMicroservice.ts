@@ -14,10 +14,11 @@ import {
 } from '@tributary/core';
 import { Subject, takeWhile } from 'rxjs';
 import type { MsgServerEffect } from '../effects/messaging.effects.interface';
-import { ManagedConnection } from '../internal/ManagedConnection';
+import { DeliveryMachine } from '../internal/DeliveryMachine';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayer } from '../transport/transport.interface';
+import type { TransportOptions } from '../transport/TransportOptionsMap';
 import type { CloseOptions, MicroserviceConnection } from './microservice.interface';
 import type { messagingListener } from './messagingListener';
 import { AllServerEvents, isCloseEvent, ServerEvent } from './serverEvents';
@@ -28,11 +29,11 @@ import { ServerEventsToken, TransportLayerToken } from './tokens';
  * @since 0.1.0
  * @category microservice
  */
-export interface CreateMicroserviceConfig {
-  /** `Transport.LOCAL`, `Transport.AMQP`, `Transport.REDIS`, or a provider object. */
-  transport: Transport | TransportProvider;
-  /** The transport's options (`queue`/`channel`, `host`, `subscribe`, `retry`, ...). */
-  options?: Record<string, any>;
+export interface CreateMicroserviceConfig<T extends Transport | TransportProvider = Transport | TransportProvider> {
+  /** `Transport.LOCAL`, `Transport.AMQP`, `Transport.REDIS`, ..., or a provider object. */
+  transport: T;
+  /** The transport's options (`queue`/`channel`, `host`, `subscribe`, `retry`, ...), type-checked per transport. */
+  options?: TransportOptions<T>;
   listener: ReturnType<typeof messagingListener>;
   dependencies?: ReadonlyArray<BoundDependency<any> | undefined | null>;
   /** An effect over server events (status, error, close). */
@@ -76,7 +77,7 @@ export interface Microservice {
  * @since 0.1.0
  * @category microservice
  */
-export const createMicroservice = async (config: CreateMicroserviceConfig): Promise<Microservice> => {
+export const createMicroservice = async <T extends Transport | TransportProvider>(config: CreateMicroserviceConfig<T>): Promise<Microservice> => {
   const { transport, options, listener, dependencies = [], event$ } = config;
   const layer = provideTransportLayer(transport, options);
   const serverEvents = new Subject<AllServerEvents>();
@@ -92,13 +93,13 @@ export const createMicroservice = async (config: CreateMicroserviceConfig): Prom
   const serverEffects = event$ ? combineEffects(event$) : undefined;
   serverEffects?.(serverEvents.pipe(takeWhile(e => !isCloseEvent(e), true)), serverCtx).subscribe();
 
-  let connection: ManagedConnection | undefined;
+  let connection: DeliveryMachine | undefined;
   const { host, channel } = layer.config;
 
   const start = async (): Promise<MicroserviceConnection> => {
     if (connection) return connection;
     const raw = await layer.connect({ isConsumer: true });
-    const managed = new ManagedConnection(raw, layer.config, logger);
+    const managed = new DeliveryMachine(raw, layer.config, logger);
     managed.start(listener(context)(managed));
     managed.status$.subscribe(status => serverEvents.next(ServerEvent.status(host, channel, String(status))));
     managed.error$.subscribe(error => serverEvents.next(ServerEvent.error(error)));

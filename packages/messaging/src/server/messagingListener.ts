@@ -54,6 +54,8 @@ const defaultError$: MsgErrorEffect = error$ =>
     ),
   );
 
+const isEvent = (value: unknown): value is Event => !!value && typeof value === 'object' && typeof (value as Event).type === 'string';
+
 const nameOf = (effect: (...args: any[]) => unknown, index: number): string => effect.name || `effects[${index}]`;
 
 /**
@@ -112,12 +114,12 @@ export const messagingListener = createListener<MessagingListenerConfig, Messagi
       );
 
     const send = (event: unknown) => {
-      if (event && typeof event === 'object' && typeof (event as Event).type === 'string') connection.output(event as Event);
+      if (isEvent(event)) connection.output(event);
     };
 
     subscriptions.add(isolate('middlewares', middlewares$(inbound.asObservable(), ctx)).subscribe(event => matched.next(event)));
     (effects as MsgEffect[]).forEach((effect, i) => {
-      subscriptions.add(isolate(nameOf(effect, i), effect(matched.asObservable(), ctx)).subscribe(event => outputs.next(event)));
+      subscriptions.add(isolate(nameOf(effect, i), effect(matched.asObservable(), ctx)).subscribe(event => outputs.next(isEvent(event) ? connection.address(event) : event)));
     });
     subscriptions.add(isolate('output$', output$(outputs.asObservable(), ctx)).subscribe(send));
     subscriptions.add(isolate('error$', error$(errors.asObservable(), ctx)).subscribe(send));

@@ -1,4 +1,4 @@
-import type { DeliveryTracker, Event } from '@tributary/core';
+import { DeliveryTracker, Event, getDeliveryTracker } from '@tributary/core';
 import type { Observable } from 'rxjs';
 import type { Transport } from '../transport/Transport';
 import type { TransportLayerConnection, TransportMessageTransformer } from '../transport/transport.interface';
@@ -32,15 +32,50 @@ export interface MicroserviceConnection<T extends Transport = Transport> extends
 }
 
 /**
- * The delivery of one received message, as a listener sees it.
+ * How a delivery was settled: acknowledged, retried, dead-lettered, or left to the broker.
+ * @since 0.2.0
+ * @category listener
+ */
+export type SettledOutcome = 'ack' | 'retry' | 'dead-letter' | 'abandoned';
+
+/**
+ * What `ackEvent` / `nackEvent` / `nackAndResendEvent` ask of a delivery.
+ * @since 0.2.0
+ * @category listener
+ */
+export type ManualOutcome = 'ack' | 'reject' | 'resend';
+
+/**
+ * The delivery of one received message, as a listener, middlewares and `ackEvent` see it (the
+ * `DeliveryTracker` of `@tributary/messaging`). Read it with {@link asListenerDelivery}.
  * @since 0.1.0
  * @category listener
  */
 export interface ListenerDelivery extends DeliveryTracker {
   readonly event: Event;
+  readonly signal: AbortSignal;
   /** Marks the message failed without ending any work (an effect's stream died on it). */
   fail(error: unknown): void;
+  /** Runs `hook` once the message is settled (`dedupe` releases its claim unless acknowledged). */
+  onSettle(hook: (outcome: SettledOutcome) => void): void;
+  /** Settles it by hand (manual mode); false when it was settled already. */
+  settle(outcome: ManualOutcome): boolean;
 }
+
+/**
+ * The messaging delivery behind an event, if it came from a messaging connection.
+ * @example
+ * ```ts
+ * import { asListenerDelivery } from '@tributary/messaging';
+ * asListenerDelivery({ type: 'Ping' }); // undefined
+ * ```
+ * @since 0.2.0
+ * @category listener
+ */
+export const asListenerDelivery = (event: Event | undefined): ListenerDelivery | undefined => {
+  const tracker = getDeliveryTracker(event) as Partial<ListenerDelivery> | undefined;
+  return tracker && typeof tracker.settle === 'function' && typeof tracker.onSettle === 'function' ? (tracker as ListenerDelivery) : undefined;
+};
 
 /**
  * What a listener runs on: the connection, plus where to send outputs and which delivery is
@@ -49,6 +84,12 @@ export interface ListenerDelivery extends DeliveryTracker {
  * @category listener
  */
 export interface ListenerConnection<T extends Transport = Transport> extends MicroserviceConnection<T> {
+  /**
+   * Addresses an effect's output before `output$` sees it: an event without `replyTo` goes
+   * back to the service's own channel, with `replyTo` = that channel and the input's
+   * `correlationId` (Marble.js).
+   */
+  address(event: Event): Event;
   /** Sends an effect's output: to `metadata.replyTo`, by default to the service's own channel. */
   output(event: Event): void;
   /** The delivery being dispatched synchronously right now, if any. */

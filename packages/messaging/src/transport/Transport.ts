@@ -26,6 +26,8 @@ export enum Transport {
 
 /** Which package provides each transport. */
 export const TRANSPORT_PACKAGES: Partial<Record<Transport, string>> = {
+  // the in-process transport ships with messaging, and is found the same way
+  [Transport.LOCAL]: '@tributary/messaging/local',
   [Transport.AMQP]: '@tributary/amqp',
   [Transport.REDIS]: '@tributary/redis',
   [Transport.NATS]: '@tributary/nats',

@@ -2,16 +2,15 @@ import { Transport, TRANSPORT_PACKAGES } from './Transport';
 import type { TransportLayer } from './transport.interface';
 import { CoreError } from '@tributary/core';
 import { TransportNotInstalledError } from '../errors/errors';
-import { createLocalTransportLayer } from '../local/createLocalTransportLayer';
 
 /**
  * A transport given directly, instead of by `Transport.X` (custom transports, tests).
  * @since 0.1.0
  * @category transport SPI
  */
-export interface TransportProvider {
+export interface TransportProvider<O = any> {
   readonly type: Transport;
-  createTransportLayer(options: any): TransportLayer;
+  createTransportLayer(options: O): TransportLayer;
 }
 
 const isInstalled = (name: string): boolean => {
@@ -63,6 +62,5 @@ const loadPackage = (transport: Transport): TransportProvider => {
  */
 export const provideTransportLayer = (transport: Transport | TransportProvider, options: any = {}): TransportLayer => {
   if (typeof transport === 'object') return transport.createTransportLayer(options);
-  if (transport === Transport.LOCAL) return createLocalTransportLayer(options);
   return loadPackage(transport).createTransportLayer(options);
 };

@@ -50,11 +50,12 @@ export type TransportWire = 'body' | 'envelope' | 'object';
  * - `unhandled`: no effect matched it;
  * - `malformed`: its bytes are not an event;
  * - `rejected`: an effect called `nackEvent`;
- * - `timeout`: manual mode (`expectAck`) and nobody settled it within `timeout`.
+ * - `timeout`: manual mode (`expectAck`) and nobody settled it within `timeout`;
+ * - `unsupported-version`: the event's version is newer than the codec that validates it.
  * @since 0.1.0
  * @category delivery
  */
-export type DeadLetterReason = 'failed' | 'unhandled' | 'malformed' | 'rejected' | 'timeout';
+export type DeadLetterReason = 'failed' | 'unhandled' | 'malformed' | 'rejected' | 'timeout' | 'unsupported-version';
 
 /**
  * What travels with a dead letter (AMQP: `x-error-name`, `x-error-message`, `x-attempts`,
@@ -100,6 +101,8 @@ export interface TransportLayerConfig {
   subscribe: readonly string[];
   /** Whether messages are kept by the broker until acknowledged (retries, dead letters). */
   durable: boolean;
+  /** How many keyed events (`metadata.key`) run at once, one per key (default 32). */
+  concurrency?: number;
 }
 
 /**
@@ -142,8 +145,13 @@ export interface TransportLayerConnection<T extends Transport = Transport> {
   ackMessage(message: TransportMessage | undefined): void | Promise<void>;
   /** Rejects a message; `resend` puts it back at once. */
   nackMessage(message: TransportMessage | undefined, resend?: boolean): void | Promise<void>;
-  /** Keeps the message in the broker and delivers it again after `delay` ms, as `attempt`. */
-  retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;
+  /**
+   * Keeps the message in the broker and delivers it again after `delay` ms, as `attempt`.
+   * Optional: a transport whose broker cannot delay a message (Kafka, MQTT) leaves it out, and
+   * the delivery machine retries in process: the message stays unsettled (and its key waits)
+   * while it waits for the delay, then its effects run again.
+   */
+  retryMessage?(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;
   /** Moves the message to the dead-letter destination with `info`, then acknowledges it. */
   deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void>;
 

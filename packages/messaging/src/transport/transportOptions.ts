@@ -14,6 +14,11 @@ export interface DeliveryOptions {
   retry?: RetryOptions;
   /** Event types or patterns (`*`, `#`) this service receives from `publish`. */
   subscribe?: readonly string[];
+  /**
+   * How many keyed events run at once: events with the same `metadata.key` are handled one at
+   * a time in the order received, different keys side by side up to this. Default 32.
+   */
+  concurrency?: number;
 }
 
 /** Marble.js's default timeout, kept. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PendingReplies } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import { PendingReplies } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { RedisKeys } from './keys';
 import type { Subscriber } from './Subscriber';
 import { readReplyRouting } from './envelope';

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { EncodedError } from '@tributary/core';
-import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { DeadLetterInfo } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { ClientRole } from './clients';
 import type { ResolvedRedisOptions } from './resolveOptions';
 import type { StatusTracker } from './StatusTracker';

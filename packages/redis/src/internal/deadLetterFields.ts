@@ -1,4 +1,5 @@
-import type { DeadLetterInfo, TransportMessage } from '@tributary/messaging';
+import type { DeadLetterInfo } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { toBytes } from './envelope';
 
 /** Where a dead letter came from. */

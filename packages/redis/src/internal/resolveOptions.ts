@@ -1,19 +1,15 @@
 import { hostname } from 'node:os';
-import { reconnectDelay, resolveRetryOptions } from '@tributary/messaging';
-import type { RetryOptions } from '@tributary/messaging';
+import { reconnectDelay, resolveDeliveryOptions } from '@tributary/messaging/transport';
+import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
 import { CoreError } from '@tributary/core';
 import type { RedisOptions } from 'ioredis';
 import { DEFAULT_REDIS_OPTIONS, RedisMode, RedisStrategyOptions } from '../RedisStrategyOptions';
 import { createRedisKeys, RedisKeys } from './keys';
 
 /** Every option with its default filled in, plus the ioredis options to open clients with. */
-export interface ResolvedRedisOptions {
+export interface ResolvedRedisOptions extends ResolvedDeliveryOptions {
   readonly channel: string;
   readonly mode: RedisMode;
-  readonly timeout: number;
-  readonly expectAck: boolean;
-  readonly retry: Required<RetryOptions>;
-  readonly subscribe: readonly string[];
   readonly group: string;
   /** '' until a consumer connection gets its name (see `defaultConsumer`). */
   readonly consumer: string;
@@ -92,10 +88,7 @@ export const resolveOptions = (options: RedisStrategyOptions): ResolvedRedisOpti
   return {
     channel: options.channel,
     mode: options.mode ?? DEFAULT_REDIS_OPTIONS.mode,
-    timeout: positive('timeout', options.timeout ?? DEFAULT_REDIS_OPTIONS.timeout),
-    expectAck: options.expectAck ?? false,
-    retry: resolveRetryOptions(options.retry),
-    subscribe: options.subscribe ?? [],
+    ...resolveDeliveryOptions(options, '@tributary/redis', { timeout: DEFAULT_REDIS_OPTIONS.timeout }),
     group: options.group ?? options.channel,
     consumer: options.consumer ?? '',
     maxLen,

@@ -1,4 +1,4 @@
-import { matchTopic } from '@tributary/messaging';
+import { matchTopic } from '@tributary/messaging/transport';
 
 /** Whether a subscription has `*` or `#` words. */
 export const isWildcard = (pattern: string): boolean => pattern.split('.').some(word => word === '*' || word === '#');

@@ -1,4 +1,5 @@
-import { LocalBroker, TransportMessage } from '@tributary/messaging';
+import { LocalBroker } from '@tributary/messaging';
+import { TransportMessage } from '@tributary/messaging/transport';
 
 /**
  * The in-process broker, counting the redeliveries it holds back (retry backoff), so that a

@@ -1,5 +1,5 @@
 import { ContextProvider, ContextToken, Event, useContext } from '@tributary/core';
-import { matchTopic } from '@tributary/messaging';
+import { matchTopic } from '@tributary/messaging/transport';
 import { filter, ignoreElements, isObservable, map, Observable, takeUntil, tap } from 'rxjs';
 import type { WsServerEffect } from '../effects/websocket.effects.interface';
 import { WebSocketServerError } from '../error/errors';

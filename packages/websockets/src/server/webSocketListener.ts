@@ -22,7 +22,7 @@ import { createSubscriptionEffect } from '../internal/subscriptionEffect';
 import { decodeIncoming, isEvent } from '../internal/wire';
 import type { SubscriptionOptions } from '../subscriptions/subscriptions';
 import { EventTransformer, jsonTransformer } from '../transformer/EventTransformer';
-import type { WebSocketClientConnection } from './websocket.server.interface';
+import type { WebSocketClientConnection } from './WebSocketClientConnection';
 
 /**
  * What a WebSocket listener runs for each client.

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { matchTopic } from '@tributary/messaging';
+import { matchTopic } from '@tributary/messaging/transport';
 import type { ResolvedRedisOptions } from '../resolveOptions';
 import { isWildcard } from '../topicPatterns';
 

@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { toBytes } from '../envelope';
 
 /**

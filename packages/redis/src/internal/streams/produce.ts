@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { ModeContext } from '../TransportMode';
 import { toBytes } from '../envelope';
 import { xaddArgs } from '../deadLetterFields';

@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { EntryFields, StreamEntry } from './entryFields';
 
 /** `raw` of a streams delivery: which entry of which stream, as which attempt, since when. */

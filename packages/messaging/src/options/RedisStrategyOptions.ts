@@ -1,0 +1,97 @@
+/*
+ * Types only: the options of @tributary/redis, declared here so that createMicroservice checks
+ * them without that package installed (TransportOptionsMap). @tributary/redis re-exports them.
+ */
+import type { DeliveryOptions } from '../transport/transportOptions';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+
+/**
+ * How the Redis transport carries messages:
+ * - `pubsub` (default, as Marble.js): `PUBLISH`/`SUBSCRIBE`. Fast, **at-most-once**: a message
+ *   sent while no instance listens, or lost with a connection, is gone; every running
+ *   instance of a service receives every message.
+ * - `streams`: Redis Streams with one consumer group per service. **At-least-once**: messages
+ *   wait for a consumer, instances compete, entries are acknowledged after processing,
+ *   retried with backoff, claimed from crashed consumers and dead-lettered.
+ * @since 0.1.0
+ * @category redis
+ */
+export type RedisMode = 'pubsub' | 'streams';
+
+/**
+ * Where dead letters go: a stream (`XADD ... MAXLEN ~ maxLen`), by default
+ * `<keyPrefix><channel>:dead-letter`.
+ *
+ * @example
+ * ```ts
+ * import type { RedisStrategyOptions } from '@tributary/redis';
+ * const options: RedisStrategyOptions = { channel: 'orders', mode: 'streams', deadLetter: { channel: 'orders:failed', maxLen: 10_000 } };
+ * ```
+ * @since 0.1.0
+ * @category redis
+ */
+export interface RedisDeadLetterOptions {
+  /** The dead-letter stream's name, before `keyPrefix` (default `<channel>:dead-letter`). */
+  channel?: string;
+  /** Approximate retention of the dead-letter stream; `false` keeps everything (default: `maxLen`). */
+  maxLen?: number | false;
+}
+
+/**
+ * Options of `Transport.REDIS`, for `createMicroservice` and `MessagingClient`. The names
+ * `host`, `channel`, `port`, `password` and `timeout` are Marble.js v4's.
+ *
+ * @example
+ * ```ts
+ * import { Transport } from '@tributary/messaging';
+ * import type { RedisStrategyOptions } from '@tributary/redis';
+ *
+ * const options: RedisStrategyOptions = {
+ *   host: 'redis://127.0.0.1:6379',
+ *   channel: 'orders',
+ *   mode: 'streams',
+ *   subscribe: ['PaymentCaptured', 'inventory.*'],
+ *   retry: { maxAttempts: 5, initialDelay: 200 },
+ * };
+ * // createMicroservice({ transport: Transport.REDIS, options, listener })
+ * ```
+ * @since 0.1.0
+ * @category redis
+ */
+export interface RedisStrategyOptions extends DeliveryOptions {
+  /**
+   * The server: a host name (`'127.0.0.1'`) or a URL (`'redis://user:pass@host:6379/0'`,
+   * `'rediss://...'` for TLS). Default `127.0.0.1`.
+   */
+  host?: string;
+  /** This service's channel (pubsub channel or stream name), or the target service's for a client. */
+  channel: string;
+  /** Default 6379, or the URL's port. */
+  port?: number;
+  /** Default: none, or the URL's password. */
+  password?: string;
+  /** RPC timeout, manual-ack timeout, and how long `emit` waits for a lost connection, ms. Default 120 000. */
+  timeout?: number;
+  /** `pubsub` (default, lossy, Marble.js behaviour) or `streams` (durable, at-least-once). */
+  mode?: RedisMode;
+  /** Dead letters: `false` drops them (they are still reported on `error$`). Default: a stream. */
+  deadLetter?: boolean | RedisDeadLetterOptions;
+  /** streams: the consumer group of this service (default: `channel`). Instances of one service share it. */
+  group?: string;
+  /** streams: this instance's consumer name, stable across restarts if possible (default: `<host>:<pid>:<n>`). */
+  consumer?: string;
+  /** streams: approximate stream retention (`XADD ... MAXLEN ~`); `false` keeps everything. Default 100 000. */
+  maxLen?: number | false;
+  /** streams: how long (ms) the entries of a dead consumer wait before another claims them (`XAUTOCLAIM`); live consumers renew theirs. Default 30 000. */
+  claimIdleTime?: number;
+  /** streams: entries read per `XREADGROUP`, and the most in flight at once. Default 32. */
+  batchSize?: number;
+  /** streams: how long one blocking `XREADGROUP` waits, ms. Default 2 000. */
+  blockTime?: number;
+  /** Prefix of every key and channel this transport creates (e.g. `'tributary:'`). Default `''`. */
+  keyPrefix?: string;
+  /** TLS: `true`, or Node's `tls.connect` options. A `rediss://` host turns it on too. */
+  tls?: boolean | TlsConnectionOptions;
+  /** Passed through to ioredis (`db`, `username`, `retryStrategy`, `connectTimeout`, ...); `keyPrefix` is ignored, use `keyPrefix` above. */
+  redisOptions?: Readonly<Record<string, unknown>>;
+}
