@@ -19,7 +19,6 @@ export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from '@tr
 export const DEFAULT_KAFKA_OPTIONS = {
   partitions: 3,
   replicationFactor: 1,
-  concurrency: 32,
   maxInFlightPerPartition: 64,
   timeout: DEFAULT_TIMEOUT,
   sessionTimeout: 10_000,

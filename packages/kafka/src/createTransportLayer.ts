@@ -1,5 +1,7 @@
 import { Transport } from '@tributary/messaging';
-import type { KafkaStrategyOptions, TransportLayer } from '@tributary/messaging';
+import type { KafkaStrategyOptions } from '@tributary/messaging';
+import { deliveryConfig } from '@tributary/messaging/transport';
+import type { TransportLayer } from '@tributary/messaging/transport';
 import { KafkaConnection } from './internal/KafkaConnection';
 import { resolveKafkaOptions } from './internal/resolveOptions';
 
@@ -30,12 +32,9 @@ export const createTransportLayer = (options: KafkaStrategyOptions): TransportLa
     config: {
       host: resolved.address,
       channel: resolved.topic,
-      timeout: resolved.timeout,
       wire: 'body',
-      expectAck: resolved.expectAck,
-      retry: resolved.retry,
-      subscribe: resolved.subscribe,
       durable: true,
+      ...deliveryConfig(resolved.delivery),
     },
     connect: opts => new KafkaConnection(resolved, options).open(opts?.isConsumer !== false),
   };

@@ -14,6 +14,7 @@ export type { TransportProvider } from './transport/provideTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
+export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
@@ -67,6 +68,3 @@ export { dedupe } from './middlewares/dedupe';
 export type { DedupeOptions } from './middlewares/dedupe';
 export { createMemoryDedupeStore } from './middlewares/DedupeStore';
 export type { DedupeStore, MemoryDedupeStoreOptions } from './middlewares/DedupeStore';
-
-// first-party transport options (types only)
-export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';

@@ -1,4 +1,4 @@
-import { BrokerUnavailableError } from '@tributary/messaging';
+import { BrokerUnavailableError } from '@tributary/messaging/transport';
 import type { ResolvedKafkaOptions } from './resolveOptions';
 import { asError, hasKafkaError, kafkaClient } from './client';
 import type { Kafka } from './client';

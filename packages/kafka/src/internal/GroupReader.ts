@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import { OffsetTracker } from './OffsetTracker';
 import { asError, kafkaClient } from './client';
 import type { Kafka } from './client';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BehaviorSubject, Observable, share, Subject } from 'rxjs';
-import type { EncodedError } from '@tributary/core';
-import { ConnectionStatus, matchTopic, Transport } from '@tributary/messaging';
-import type { DeadLetterInfo, KafkaStrategyOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging';
+import { ConnectionStatus, Transport } from '@tributary/messaging';
+import type { KafkaStrategyOptions } from '@tributary/messaging';
+import { matchTopic } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { eventTopic } from '../eventTopic';
 import { Clients } from './Clients';
 import { asError } from './client';
@@ -177,11 +178,6 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     if (!message?.raw) return;
     if (resend) return this.redeliver(message, 0, message.attempt ?? 1);
     return this.deadLetterMessage(message, { reason: 'rejected', attempts: message.attempt ?? 1 });
-  }
-
-  /** In-process retry: the message stays unsettled (its partition's commit waits) and comes back after `delay`. */
-  async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
-    return this.redeliver(message, retry.delay, retry.attempt);
   }
 
   private redeliver(message: TransportMessage, delay: number, attempt: number): Promise<void> {

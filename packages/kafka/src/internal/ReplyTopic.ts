@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PendingReplies } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging';
+import { PendingReplies } from '@tributary/messaging/transport';
+import type { TransportMessage } from '@tributary/messaging/transport';
 import type { Clients } from './Clients';
 import { GroupReader, KafkaRaw } from './GroupReader';
 import type { ResolvedKafkaOptions } from './resolveOptions';

@@ -1,6 +1,7 @@
 import { CoreError } from '@tributary/core';
-import { resolveRetryOptions } from '@tributary/messaging';
-import type { KafkaStartFrom, KafkaStrategyOptions, RetryOptions } from '@tributary/messaging';
+import type { KafkaStartFrom, KafkaStrategyOptions } from '@tributary/messaging';
+import { resolveDeliveryOptions } from '@tributary/messaging/transport';
+import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
 import { DEFAULT_KAFKA_OPTIONS } from '../KafkaStrategyOptions';
 
 /** Options with every default filled, as the internals use them. */
@@ -12,11 +13,10 @@ export interface ResolvedKafkaOptions {
   readonly partitions: number;
   readonly replicationFactor: number;
   readonly startFrom?: KafkaStartFrom;
-  readonly concurrency: number;
   readonly maxInFlightPerPartition: number;
+  /** timeout, expectAck, retry, subscribe, concurrency. */
+  readonly delivery: ResolvedDeliveryOptions;
   readonly timeout: number;
-  readonly expectAck: boolean;
-  readonly retry: Required<RetryOptions>;
   readonly subscribe: readonly string[];
   readonly sessionTimeout: number;
   readonly commitInterval: number;
@@ -55,6 +55,7 @@ export const resolveKafkaOptions = (options: KafkaStrategyOptions): ResolvedKafk
   }
   const topic = validTopic('topic', options.topic);
   const d = DEFAULT_KAFKA_OPTIONS;
+  const delivery = resolveDeliveryOptions(options, '@tributary/kafka');
   const connection: Record<string, unknown> = { ...options.clientOptions };
   if (options.sasl) connection.sasl = options.sasl;
   if (options.tls) connection.tls = options.tls === true ? {} : options.tls;
@@ -66,12 +67,10 @@ export const resolveKafkaOptions = (options: KafkaStrategyOptions): ResolvedKafk
     partitions: Math.floor(positive('partitions', options.partitions ?? d.partitions)),
     replicationFactor: Math.floor(positive('replicationFactor', options.replicationFactor ?? d.replicationFactor)),
     startFrom: validStartFrom(options.startFrom),
-    concurrency: Math.floor(positive('concurrency', options.concurrency ?? d.concurrency)),
     maxInFlightPerPartition: Math.floor(positive('maxInFlightPerPartition', options.maxInFlightPerPartition ?? d.maxInFlightPerPartition)),
-    timeout: positive('timeout', options.timeout ?? d.timeout),
-    expectAck: options.expectAck ?? false,
-    retry: resolveRetryOptions(options.retry),
-    subscribe: options.subscribe ?? [],
+    delivery,
+    timeout: delivery.timeout,
+    subscribe: delivery.subscribe,
     sessionTimeout: positive('sessionTimeout', options.sessionTimeout ?? d.sessionTimeout),
     commitInterval: positive('commitInterval', options.commitInterval ?? d.commitInterval),
     topicRefreshInterval: positive('topicRefreshInterval', options.topicRefreshInterval ?? d.topicRefreshInterval),

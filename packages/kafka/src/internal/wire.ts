@@ -1,4 +1,4 @@
-import type { TransportMessage } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
 
 /** Kafka headers Tributary sets; never handed to effects as user headers. */
 export const HEADER = {

@@ -1,3 +1,7 @@
+/*
+ * Types only: the options of @tributary/kafka, declared here so that createMicroservice checks
+ * them without that package installed (TransportOptionsMap). @tributary/kafka re-exports them.
+ */
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { DeliveryOptions } from '../transport/transportOptions';
 
@@ -70,8 +74,6 @@ export interface KafkaStrategyOptions extends DeliveryOptions {
   replicationFactor?: number;
   /** Where a new group starts: `'earliest'` (default for the service topic), `'latest'` (default for publications), or `{ timestamp }`. */
   startFrom?: KafkaStartFrom;
-  /** Events handled in parallel by the delivery machine (different keys), default 32. */
-  concurrency?: number;
   /** Messages of one partition handed over and not settled yet, at most (default 64); fetching pauses beyond. */
   maxInFlightPerPartition?: number;
   /** The Kafka client id (default `tributary-<topic>`). */
