@@ -14,3 +14,10 @@ describe('public API of @tributary/testing', () => {
     );
   });
 });
+
+describe('public API of @tributary/testing/conformance', () => {
+  it('exports the suite and the proxy, and nothing else', async () => {
+    const conformance = await import('@tributary/testing/conformance');
+    expect(Object.keys(conformance).sort()).toEqual(['createTcpProxy', 'describeTransportConformance']);
+  });
+});

@@ -1,0 +1,14 @@
+/**
+ * `@tributary/testing/conformance`: the transport conformance suite and the TCP proxy for
+ * fault tests, for transport authors.
+ * @packageDocumentation
+ */
+export { describeTransportConformance } from './describeTransportConformance';
+export type {
+  TransportConformanceSetup,
+  TransportCapabilities,
+  ConformanceFault,
+  DeadLetterRecord,
+} from './TransportConformanceSetup';
+export { createTcpProxy } from './createTcpProxy';
+export type { TcpProxy, TcpProxyOptions } from './createTcpProxy';
