@@ -56,6 +56,7 @@ export class GroupReader {
   private restartTimer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private flowing = false;
   private restarting?: Promise<void>;
 
   constructor(
@@ -78,7 +79,8 @@ export class GroupReader {
       ...(this.clients.base(`consumer-${this.config.groupId}`) as object),
       groupId: this.config.groupId,
       sessionTimeout: this.options.sessionTimeout,
-      heartbeatInterval: Math.max(500, Math.floor(this.options.sessionTimeout / 10)),
+      // a joining instance waits for the others to notice the rebalance at their next heartbeat
+      heartbeatInterval: Math.max(300, Math.min(1_000, Math.floor(this.options.sessionTimeout / 10))),
       rebalanceTimeout: Math.max(this.options.sessionTimeout, 30_000),
       maxWaitTime: 500,
       highWaterMark: Math.max(64, this.options.maxInFlightPerPartition),
@@ -92,7 +94,7 @@ export class GroupReader {
     await this.prepareOffsets(this.topics);
   }
 
-  /** Joins the group and starts handing messages over. */
+  /** Joins the group and opens its stream, without fetching yet (see `flow`). */
   async start(): Promise<void> {
     await this.prepare();
     await this.consume();
@@ -137,7 +139,7 @@ export class GroupReader {
       return;
     }
     this.stream = stream;
-    stream.on('data', (message: Message) => this.receive(message));
+    if (this.flowing) stream.on('data', (message: Message) => this.receive(message));
     stream.on('error', (error: unknown) => {
       if (this.stream !== stream || this.stopped) return;
       this.config.report(asError(error));
@@ -145,6 +147,13 @@ export class GroupReader {
       this.scheduleRestart(stream);
     });
     this.assigned(this.consumer!.assignments ?? []);
+  }
+
+  /** Starts fetching and handing messages over. */
+  flow(): void {
+    if (this.flowing) return;
+    this.flowing = true;
+    this.stream?.on('data', (message: Message) => this.receive(message));
   }
 
   /** A stream that failed (broker gone for longer than the client retries): a new one, later. */

@@ -47,7 +47,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
         return undefined;
       }
       this.deliver = message => subscriber.next(message);
-      this.startReading().catch(error => subscriber.error(asError(error)));
+      this.startReading();
       return () => {
         this.deliver = undefined;
         void this.stopReading();
@@ -72,6 +72,8 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
         this.readers.push(this.reader(`${groupId}.events`, [...new Set([...exact, ...(await this.matchingTopics())])], startFrom ?? 'latest'));
       }
       await Promise.all(this.readers.map(reader => reader.prepare()));
+      // join the groups now: an instance is a member (it has its partitions) once connected
+      await Promise.all(this.readers.map(reader => reader.start()));
       return this;
     } catch (error) {
       await this.close();
@@ -104,8 +106,8 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     });
   }
 
-  private async startReading(): Promise<void> {
-    await Promise.all(this.readers.map(reader => reader.start()));
+  private startReading(): void {
+    for (const reader of this.readers) reader.flow();
     const events = this.readers[1];
     if (events && this.options.subscribe.some(isPattern) && !this.closing) this.watchTopics(events);
   }

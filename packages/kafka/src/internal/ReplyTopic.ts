@@ -40,6 +40,7 @@ export class ReplyTopic {
       });
       this.reader = reader;
       await reader.start();
+      reader.flow();
     })();
     this.ready.catch(() => (this.ready = undefined));
     return this.ready;
