@@ -10,6 +10,8 @@ export const HEADER = {
   type: 'tributary.type',
   version: 'tributary.version',
   attempt: 'tributary.attempt',
+  /** Set by `replay`: where the message was copied from, `<topic>/<partition>/<offset>`. */
+  replayedFrom: 'tributary.replayed-from',
 } as const;
 
 /** Dead-letter headers (the AMQP names plus where the message came from). */
