@@ -13,6 +13,17 @@ export interface OutgoingRecord {
 
 type Producer = Kafka.Producer<string, Buffer, string, string>;
 
+/** How long each step of `close` may wait for the broker (it may be down). */
+export const CLOSE_WAIT = 5_000;
+
+/** Waits for `work` to settle, `ms` at most; never rejects (closing must not hang or throw). */
+export const settleWithin = async (work: Promise<unknown> | undefined, ms = CLOSE_WAIT): Promise<void> => {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};
+
 /** Runs `work`, failing with `BrokerUnavailableError` when it takes longer than `timeout`. */
 export const within = <T>(work: Promise<T>, timeout: number, address: string): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -106,6 +117,6 @@ export class Clients {
     if (this.admin) closing.push(this.admin.close());
     this.producer = undefined;
     this.admin = undefined;
-    await Promise.allSettled(closing);
+    await settleWithin(Promise.allSettled(closing));
   }
 }

@@ -2,6 +2,7 @@ import type { TransportMessage } from '@tributary/messaging/transport';
 import { OffsetTracker } from './OffsetTracker';
 import { asError, kafkaClient } from './client';
 import type { Kafka } from './client';
+import { settleWithin } from './Clients';
 import type { Clients } from './Clients';
 import type { ResolvedKafkaOptions } from './resolveOptions';
 import { fromRecord, readHeaders } from './wire';
@@ -293,16 +294,16 @@ export class GroupReader {
     this.stream = undefined;
     this.waiting.clear();
     this.waitingCount = 0;
-    if (stream) await stream.close().catch(() => undefined);
+    if (stream) await settleWithin(stream.close());
   }
 
   /** Stops, commits what settled, leaves the group. */
   async close(): Promise<void> {
     await this.stop();
     clearInterval(this.commitTimer);
-    await this.commit();
+    await settleWithin(this.commit());
     const consumer = this.consumer;
     this.consumer = undefined;
-    if (consumer) await consumer.close(true).catch(() => undefined);
+    if (consumer) await settleWithin(consumer.close(true));
   }
 }

@@ -5,7 +5,7 @@ import type { KafkaStrategyOptions } from '@tributary/messaging';
 import { matchTopic } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { eventTopic } from '../eventTopic';
-import { Clients } from './Clients';
+import { Clients, CLOSE_WAIT, settleWithin } from './Clients';
 import { asError } from './client';
 import { GroupReader, KafkaRaw } from './GroupReader';
 import { ReplyTopic } from './ReplyTopic';
@@ -227,7 +227,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
       clearTimeout(this.refresh);
       this.deliver = undefined;
       await Promise.allSettled(this.readers.map(reader => reader.close()));
-      await this.reply?.close().catch(() => undefined);
+      await settleWithin(this.reply?.close(), CLOSE_WAIT * 3);
       await this.clients.close();
       this.status$.next(ConnectionStatus.CLOSED);
       this.status$.complete();

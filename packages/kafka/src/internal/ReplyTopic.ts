@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PendingReplies } from '@tributary/messaging/transport';
 import type { TransportMessage } from '@tributary/messaging/transport';
+import { settleWithin } from './Clients';
 import type { Clients } from './Clients';
 import { GroupReader, KafkaRaw } from './GroupReader';
 import type { ResolvedKafkaOptions } from './resolveOptions';
@@ -66,10 +67,7 @@ export class ReplyTopic {
     this.reader = undefined;
     if (!reader) return;
     await reader.close();
-    await this.clients.deleteTopic(this.topic).catch(() => undefined);
-    await this.clients
-      .getAdmin()
-      .deleteGroups({ groups: [this.topic] })
-      .catch(() => undefined);
+    await settleWithin(this.clients.deleteTopic(this.topic));
+    await settleWithin(this.clients.getAdmin().deleteGroups({ groups: [this.topic] }));
   }
 }
