@@ -74,7 +74,8 @@ describeTransportConformance('Kafka', {
   capabilities: { orderAcrossInstances: true },
   injectRaw: async (topic, bytes) => {
     await ensureTopic(topic);
-    await clients().producer.send({ messages: [{ topic, value: bytes }] });
+    // one partition: the suite expects the dead letters of the injected messages in order
+    await clients().producer.send({ messages: [{ topic, partition: 0, value: bytes }] });
   },
   readDeadLetters,
   // Kafka clients connect to the advertised listener after bootstrapping, so a proxy in front

@@ -6,6 +6,8 @@ import type { Kafka } from './client';
 /** A record to produce. */
 export interface OutgoingRecord {
   topic: string;
+  /** An explicit partition (default: by key, or spread). */
+  partition?: number;
   key?: string;
   value: Buffer;
   headers: Record<string, string>;
@@ -97,9 +99,16 @@ export class Clients {
   async produce(records: OutgoingRecord[], timeout = this.options.timeout): Promise<void> {
     const work = (async () => {
       await Promise.all([...new Set(records.map(r => r.topic))].map(topic => this.ensureTopic(topic)));
-      await this.getProducer().send({ messages: records.map(r => ({ topic: r.topic, key: r.key, value: r.value, headers: r.headers })) } as any);
+      await this.getProducer().send({ messages: records.map(r => ({ topic: r.topic, partition: r.partition, key: r.key, value: r.value, headers: r.headers })) } as any);
     })();
     await within(work, timeout, this.options.address);
+  }
+
+  /** How many partitions `topic` has (created when missing). */
+  async partitionsOf(topic: string): Promise<number> {
+    await this.ensureTopic(topic);
+    const metadata = await this.getAdmin().metadata({ topics: [topic] });
+    return metadata.topics.get(topic)?.partitionsCount ?? 1;
   }
 
   /** Topic names on the cluster. */

@@ -31,6 +31,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
   private readonly readers: GroupReader[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private reply?: ReplyTopic;
+  private deadLetterPartitions?: Promise<number>;
   private deliver?: (message: TransportMessage) => void;
   private refresh?: NodeJS.Timeout;
   private closing?: Promise<void>;
@@ -205,10 +206,14 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     set(DEAD_LETTER_HEADER.originalTopic, raw?.topic);
     set(DEAD_LETTER_HEADER.originalPartition, raw?.partition);
     set(DEAD_LETTER_HEADER.originalOffset, raw?.offset);
-    const record = { topic: `${this.options.topic}.dead-letter`, key: raw?.key ?? message.key, value: raw?.value ?? toBytes(message.data), headers };
+    const topic = `${this.options.topic}.dead-letter`;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.clients.produce([record]);
+        // the dead letters of one partition keep their order: same partition number (modulo)
+        this.deadLetterPartitions ??= this.clients.partitionsOf(topic);
+        this.deadLetterPartitions.catch(() => (this.deadLetterPartitions = undefined));
+        const partition = raw ? raw.partition % (await this.deadLetterPartitions) : undefined;
+        await this.clients.produce([{ topic, partition, key: raw?.key ?? message.key, value: raw?.value ?? toBytes(message.data), headers }]);
         break;
       } catch (error) {
         this.report(asError(error));
