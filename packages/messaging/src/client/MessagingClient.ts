@@ -83,7 +83,14 @@ export const createClientApi = (
       defer(async () => {
         await isClosed();
         const conn = connection ?? (await ready());
-        return conn.sendMessage(target.channel, frame(event), { timeout: target.timeout ?? conn.config.timeout });
+        const out = outgoingEvent(event);
+        const message = toTransportMessage(out, target.wire, transformer, true);
+        const timeout = target.timeout ?? conn.config.timeout;
+        if (target.wire !== 'envelope') return conn.sendMessage(target.channel, message, { timeout });
+        // the envelope is the whole message: a transport that picks the reply address has it framed in
+        const reframe = (routing: { replyTo: string; correlationId: string }) =>
+          toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+        return conn.sendMessage(target.channel, message, { timeout, reframe });
       }).pipe(
         map(reply => fromTransportMessage(reply, target.wire, transformer)),
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),

@@ -14,6 +14,7 @@ export type {
   TransportWire,
   DeadLetterInfo,
   DeadLetterReason,
+  SendOptions,
 } from './transport.interface';
 export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './retry';
 export type { RetryOptions } from './retry';

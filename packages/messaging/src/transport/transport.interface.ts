@@ -106,6 +106,22 @@ export interface TransportLayerConfig {
 }
 
 /**
+ * Options of `sendMessage`.
+ * @since 0.2.0
+ * @category transport SPI
+ */
+export interface SendOptions {
+  /** How long to wait for the reply, ms (default: the connection's `timeout`). */
+  timeout?: number;
+  /**
+   * Frames the request again with the reply routing the transport picked, for transports whose
+   * wire has no place for it beside the body (Redis pub/sub: the envelope is the message).
+   * The messaging layer encodes from the event: no transport parses bytes it was just handed.
+   */
+  reframe?: (routing: { replyTo: string; correlationId: string }) => TransportMessage['data'];
+}
+
+/**
  * The transport SPI: a factory of connections. A transport package exports
  * `createTransportLayer(options): TransportLayer`.
  * @since 0.1.0
@@ -136,7 +152,7 @@ export interface TransportLayerConnection<T extends Transport = Transport> {
   readonly close$: Observable<unknown>;
 
   /** RPC: resolves with the reply, rejects with `TimeoutError` after `timeout`. */
-  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage>;
+  sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage>;
   /** To one consumer of `channel` (or to a reply address). Resolves once the broker took it. */
   emitMessage(channel: string, message: TransportMessage): Promise<boolean>;
   /** Fan-out: a copy to every service subscribed to `topic` (the event type). */

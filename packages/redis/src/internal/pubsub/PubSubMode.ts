@@ -1,6 +1,6 @@
 import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging/transport';
+import type { SendOptions, TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
 import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
@@ -118,8 +118,9 @@ export class PubSubMode implements TransportMode {
     return true;
   }
 
-  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
-    const data = withReplyAddress(message.data, replyTo, correlationId);
+  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<void> {
+    // the messaging layer frames the envelope with the reply address; a raw caller's bytes are rewritten
+    const data = reframe ? reframe({ replyTo, correlationId }) : withReplyAddress(message.data, replyTo, correlationId);
     await this.emit(channel, { ...message, data });
   }
 
