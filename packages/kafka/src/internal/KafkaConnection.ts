@@ -3,7 +3,7 @@ import { BehaviorSubject, Observable, share, Subject } from 'rxjs';
 import { ConnectionStatus, Transport } from '@tributary/messaging';
 import type { KafkaStrategyOptions } from '@tributary/messaging';
 import { matchTopic } from '@tributary/messaging/transport';
-import type { DeadLetterInfo, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
+import type { DeadLetterInfo, SendOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { eventTopic } from '../eventTopic';
 import { Clients, CLOSE_WAIT, settleWithin } from './Clients';
 import { asError } from './client';
@@ -147,7 +147,8 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     return at < 0 ? channel : channel.slice(0, at);
   }
 
-  async sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+  /** A request on `channel`; the reply routing travels in headers, so the body needs no `reframe`. */
+  async sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     const timeout = options?.timeout ?? this.options.timeout;
     this.reply ??= new ReplyTopic(this.clients, this.options, error => this.report(error));
     const reply = this.reply;
