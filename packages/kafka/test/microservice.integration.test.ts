@@ -113,4 +113,27 @@ describe('Kafka microservice (public API on a real broker)', () => {
     await waitFor(() => seen.length === 5, 15_000, 'the backlog');
     expect(seen.map(e => e.payload)).toEqual([0, 1, 2, 3, 4]);
   });
+
+  test('bounded in flight: at most maxInFlightPerPartition messages of a partition are in the effects at once', async () => {
+    const topic = uniqueTopic('bounded');
+    let running = 0;
+    let most = 0;
+    let handled = 0;
+    const slow: MsgEffect = event$ =>
+      event$.pipe(
+        matchEvent('Slow'),
+        act(async () => {
+          most = Math.max(most, ++running);
+          await new Promise(resolve => setTimeout(resolve, 20));
+          running--;
+          handled++;
+        }),
+      );
+    await services.service({ topic, partitions: 1, maxInFlightPerPartition: 3 }, { effects: [slow] });
+    const client = await services.client({ topic, partitions: 1 });
+    // no keys: the delivery machine would run up to `concurrency` (32) of them at once
+    await Promise.all(Array.from({ length: 60 }, (_, n) => client.emit({ type: 'Slow', payload: n })));
+    await waitFor(() => handled === 60, 20_000, 'all handled');
+    expect(most).toBe(3);
+  });
 });
