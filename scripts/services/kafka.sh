@@ -11,58 +11,26 @@
 #
 # Sourced by scripts/services.sh, it defines kafka_start, kafka_stop and kafka_status.
 # Everything lives in ${TRIBUTARY_CACHE:-$HOME/.cache/tributary}/kafka: lib/ (jars, copied by
-# Maven once, marked done by lib/.complete), data/ (the log dirs), server.properties,
+# Maven once; lib/.complete holds the pom's checksum), data/ (the log dirs), server.properties,
 # kafka.pid, kafka.log.
 #
 # Topics are never created by the broker on first use (auto.create.topics.enable=false):
 # @tributary/kafka creates the topics it needs itself, so the tests prove it works on clusters
 # where auto-creation is off (the usual production setting).
 
+# shellcheck source-path=SCRIPTDIR source=common.bash
+source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
+
 KAFKA_VERSION=4.1.1
 # a fixed cluster id (22 characters of base64url): the data folder always matches it
 KAFKA_CLUSTER_ID=TributaryKafkaTests001
-KAFKA_HOME="${TRIBUTARY_CACHE:-$HOME/.cache/tributary}/kafka"
+KAFKA_HOME="$SERVICES_CACHE/kafka"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-KAFKA_WAIT_SECONDS="${KAFKA_WAIT_SECONDS:-90}"
 KAFKA_POM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/maven/kafka"
+KAFKA_MAIN=kafka.Kafka
 
-_kafka_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-_kafka_pid() {
-  local pid
-  pid="$(cat "$KAFKA_HOME/kafka.pid" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
-}
-
-_kafka_require() {
-  if ! command -v java >/dev/null 2>&1; then
-    echo "✘ Kafka needs Java 17 or newer, and \`java\` is not on PATH. Install a JDK (Debian: sudo apt-get install -y openjdk-17-jre-headless) and run this again." >&2
-    return 1
-  fi
-  local major
-  major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
-  if [ -n "$major" ] && [ "$major" -lt 17 ]; then
-    echo "✘ Kafka $KAFKA_VERSION needs Java 17 or newer; \`java\` is version $major. Install a newer JDK and put it first on PATH." >&2
-    return 1
-  fi
-}
-
-_kafka_jars() {
-  if [ -f "$KAFKA_HOME/lib/.complete" ]; then return 0; fi
-  if ! command -v mvn >/dev/null 2>&1; then
-    echo "✘ The Kafka jars are not in $KAFKA_HOME/lib yet, and Maven (\`mvn\`) is needed to fetch them from Maven Central. Install it (Debian: sudo apt-get install -y maven) and run this again." >&2
-    return 1
-  fi
-  echo "… copying the Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_HOME/lib (once, ~43 MB)"
-  rm -rf "$KAFKA_HOME/lib" && mkdir -p "$KAFKA_HOME/lib"
-  if ! (cd "$KAFKA_POM_DIR" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/lib") >"$KAFKA_HOME/maven.log" 2>&1; then
-    echo "✘ Maven could not fetch the Kafka jars (is Maven Central reachable?). Its output:" >&2
-    cat "$KAFKA_HOME/maven.log" >&2
-    return 1
-  fi
-  touch "$KAFKA_HOME/lib/.complete"
-}
+_kafka_pid() { svc_pid "$KAFKA_HOME/kafka.pid" "$KAFKA_MAIN"; }
 
 _kafka_config() {
   mkdir -p "$KAFKA_HOME/data"
@@ -130,67 +98,37 @@ _kafka_format() {
 
 # Starts the broker unless it runs; waits (bounded) until it logged "Kafka Server started" and answers.
 kafka_start() {
-  if _kafka_pid >/dev/null && _kafka_port_open "$KAFKA_PORT"; then
-    echo "✔ Kafka answers on 127.0.0.1:$KAFKA_PORT (pid $(_kafka_pid))"
+  local pid
+  if pid="$(_kafka_pid)" && svc_port_open "$KAFKA_PORT"; then
+    echo "✔ Kafka answers on 127.0.0.1:$KAFKA_PORT (pid $pid)"
     return 0
   fi
-  if ! _kafka_pid >/dev/null && _kafka_port_open "$KAFKA_PORT"; then
+  if ! _kafka_pid >/dev/null && svc_port_open "$KAFKA_PORT"; then
     echo "✔ something already answers on 127.0.0.1:$KAFKA_PORT (not started by this script): using it as the Kafka broker"
     return 0
   fi
-  _kafka_require || return 1
-  mkdir -p "$KAFKA_HOME"
-  _kafka_jars || return 1
-  _kafka_config
-  _kafka_format || return 1
-  local pid
+  svc_require_java Kafka || return 1
+  svc_lock "$KAFKA_HOME/.lock" || return 1
+  # another run may have started it while we waited for the lock
   if ! pid="$(_kafka_pid)"; then
+    svc_maven_jars "Kafka $KAFKA_VERSION" "$KAFKA_POM_DIR" "$KAFKA_HOME/lib" || { svc_unlock; return 1; }
+    _kafka_config
+    _kafka_format || { svc_unlock; return 1; }
     echo "… starting Kafka $KAFKA_VERSION (KRaft, one node) on 127.0.0.1:$KAFKA_PORT, log $KAFKA_HOME/kafka.log"
-    : >"$KAFKA_HOME/kafka.log"
-    (
-      cd "$KAFKA_HOME" || exit 1
-      exec setsid nohup java -Xmx128m -Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
-        -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" \
-        -cp "$KAFKA_HOME/lib/*" kafka.Kafka "$KAFKA_HOME/server.properties" >>"$KAFKA_HOME/kafka.log" 2>&1 </dev/null
-    ) &
-    pid=$!
-    echo "$pid" >"$KAFKA_HOME/kafka.pid"
+    svc_spawn "$KAFKA_HOME/kafka.pid" "$KAFKA_HOME/kafka.log" "$KAFKA_HOME" \
+      java -Xmx128m -Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
+      -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" \
+      -cp "$KAFKA_HOME/lib/*" "$KAFKA_MAIN" "$KAFKA_HOME/server.properties"
+    pid="$(cat "$KAFKA_HOME/kafka.pid")"
   fi
-  local i
-  for ((i = 0; i < KAFKA_WAIT_SECONDS * 4; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "✘ Kafka exited during startup; the end of $KAFKA_HOME/kafka.log:" >&2
-      tail -20 "$KAFKA_HOME/kafka.log" >&2
-      rm -f "$KAFKA_HOME/kafka.pid"
-      return 1
-    fi
-    if grep -q 'Kafka Server started' "$KAFKA_HOME/kafka.log" && _kafka_port_open "$KAFKA_PORT"; then
-      echo "✔ Kafka answers on 127.0.0.1:$KAFKA_PORT (pid $pid)"
-      return 0
-    fi
-    sleep 0.25
-  done
-  echo "✘ Kafka did not answer on 127.0.0.1:$KAFKA_PORT within ${KAFKA_WAIT_SECONDS}s; it is left running (pid $pid). See $KAFKA_HOME/kafka.log." >&2
-  return 1
+  svc_unlock
+  svc_wait_started Kafka "$pid" "$KAFKA_PORT" "$KAFKA_HOME/kafka.log" "Kafka Server started" ||
+    { rm -f "$KAFKA_HOME/kafka.pid"; return 1; }
 }
 
 # Stops the broker started by kafka_start (its pid only; SIGKILL after 30 s). `--clean` also deletes its data.
 kafka_stop() {
-  local pid i
-  if pid="$(_kafka_pid)"; then
-    echo "… stopping Kafka (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null
-    for ((i = 0; i < 120 && $(kill -0 "$pid" 2>/dev/null && echo 1 || echo 0); i++)); do sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "… Kafka did not stop within 30 s: killing pid $pid"
-      kill -KILL "$pid" 2>/dev/null
-      sleep 0.5
-    fi
-    echo "✔ Kafka stopped"
-  else
-    echo "✔ Kafka is not running (no live pid in $KAFKA_HOME/kafka.pid)"
-  fi
-  rm -f "$KAFKA_HOME/kafka.pid"
+  svc_stop_pid Kafka "$KAFKA_HOME/kafka.pid" "$KAFKA_MAIN"
   if [ "${1:-}" = "--clean" ]; then
     echo "… deleting $KAFKA_HOME/data (topics, offsets, groups)"
     rm -rf "$KAFKA_HOME/data"
@@ -200,15 +138,15 @@ kafka_stop() {
 # Exit 0 when the broker answers on its port.
 kafka_status() {
   local pid
-  if pid="$(_kafka_pid)" && _kafka_port_open "$KAFKA_PORT"; then
+  if pid="$(_kafka_pid)" && svc_port_open "$KAFKA_PORT"; then
     echo "✔ Kafka answers on 127.0.0.1:$KAFKA_PORT (pid $pid, data $KAFKA_HOME/data)"
-  elif _kafka_port_open "$KAFKA_PORT"; then
+  elif svc_port_open "$KAFKA_PORT"; then
     echo "✔ something answers on 127.0.0.1:$KAFKA_PORT (not started by this script)"
   elif pid="$(_kafka_pid)"; then
     echo "✘ Kafka runs (pid $pid) but does not answer on 127.0.0.1:$KAFKA_PORT yet" >&2
     return 1
   else
-    echo "✘ Kafka is not running (start it: bash scripts/services/kafka.sh start)" >&2
+    echo "✘ Kafka is not running (start it: bash scripts/services.sh start kafka)" >&2
     return 1
   fi
 }
