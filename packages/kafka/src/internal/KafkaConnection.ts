@@ -5,7 +5,7 @@ import type { KafkaStrategyOptions } from '@tributary/messaging';
 import { matchTopic } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, SendOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { eventTopic } from '../eventTopic';
-import { Clients, CLOSE_WAIT, settleWithin } from './Clients';
+import { Clients, CLOSE_WAIT, OutgoingRecord, settleWithin } from './Clients';
 import { asError } from './client';
 import { GroupReader, KafkaRaw } from './GroupReader';
 import { ReplyTopic } from './ReplyTopic';
@@ -32,6 +32,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
   private readonly timers = new Set<NodeJS.Timeout>();
   private reply?: ReplyTopic;
   private deadLetterPartitions?: Promise<number>;
+  private deadLettering: Promise<unknown> = Promise.resolve();
   private deliver?: (message: TransportMessage) => void;
   private refresh?: NodeJS.Timeout;
   private closing?: Promise<void>;
@@ -208,21 +209,29 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     set(DEAD_LETTER_HEADER.originalPartition, raw?.partition);
     set(DEAD_LETTER_HEADER.originalOffset, raw?.offset);
     const topic = `${this.options.topic}.dead-letter`;
+    const record = { topic, key: raw?.key ?? message.key, value: raw?.value ?? toBytes(message.data), headers };
+    // one at a time, so that dead letters keep the order in which they were decided
+    const produced = this.deadLettering.then(() => this.produceDeadLetter(record, raw?.partition));
+    this.deadLettering = produced.catch(() => undefined);
+    await produced;
+    if (raw?.reader) raw.reader.settle(raw);
+  }
+
+  /** Produces one dead letter (same partition number as its original, so that one partition's dead letters keep their order); retried for a while. */
+  private async produceDeadLetter(record: OutgoingRecord, originalPartition: number | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // the dead letters of one partition keep their order: same partition number (modulo)
-        this.deadLetterPartitions ??= this.clients.partitionsOf(topic);
+        this.deadLetterPartitions ??= this.clients.partitionsOf(record.topic);
         this.deadLetterPartitions.catch(() => (this.deadLetterPartitions = undefined));
-        const partition = raw ? raw.partition % (await this.deadLetterPartitions) : undefined;
-        await this.clients.produce([{ topic, partition, key: raw?.key ?? message.key, value: raw?.value ?? toBytes(message.data), headers }]);
-        break;
+        const partition = originalPartition === undefined ? undefined : originalPartition % (await this.deadLetterPartitions);
+        await this.clients.produce([{ ...record, partition }]);
+        return;
       } catch (error) {
         this.report(asError(error));
         if (this.closing || attempt >= 10) throw error;
         await new Promise(resolve => setTimeout(resolve, 1_000));
       }
     }
-    if (raw?.reader) raw.reader.settle(raw);
   }
 
   /** Stops consuming, commits what settled, leaves the groups, deletes the reply topic, closes the clients. */
