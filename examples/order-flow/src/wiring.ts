@@ -1,7 +1,7 @@
 import { LocalBroker, Transport } from '@tributary/messaging';
 
 /** Where the services run. Only this file knows; the effects are the same everywhere. */
-export type TransportName = 'local' | 'amqp' | 'redis';
+export type TransportName = 'local' | 'amqp' | 'redis' | 'kafka';
 
 export interface Wiring {
   transport: Transport;
@@ -38,6 +38,15 @@ export const createWiring = (name: TransportName, prefix = 'order-flow'): Wiring
         // every key and channel under `<prefix>:`, publish streams included
         service: (service, subscribe = []) => ({ host, port, keyPrefix: `${prefix}:`, channel: service, subscribe, mode: 'streams' }),
         client: service => ({ host, port, keyPrefix: `${prefix}:`, channel: service, timeout: 5000, mode: 'streams' }),
+      };
+    }
+    case 'kafka': {
+      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+      return {
+        transport: Transport.KAFKA,
+        // one topic per service; publications go to the shared event.<type> topics
+        service: (service, subscribe = []) => ({ brokers, topic: `${prefix}.${service}`, subscribe }),
+        client: service => ({ brokers, topic: `${prefix}.${service}`, timeout: 10_000 }),
       };
     }
   }
