@@ -1,5 +1,5 @@
 import type { TransportMessage } from '@tributary/messaging/transport';
-import { OffsetTracker } from './OffsetTracker';
+import { PartitionFeed, partitionKey } from './PartitionFeed';
 import { asError, kafkaClient } from './client';
 import type { Kafka } from './client';
 import { settleWithin } from './Clients';
@@ -34,8 +34,6 @@ export interface GroupReaderConfig {
   readonly status: (connected: boolean) => void;
 }
 
-const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
-
 /**
  * One consumer group member: reads its topics' assigned partitions, hands messages over in
  * partition order (at most `maxInFlightPerPartition` unsettled per partition; beyond that they
@@ -47,9 +45,7 @@ const partitionKey = (topic: string, partition: number): string => `${topic}:${p
  * from the last commit: at-least-once, never lost).
  */
 export class GroupReader {
-  private readonly tracker = new OffsetTracker();
-  private readonly waiting = new Map<string, Message[]>();
-  private waitingCount = 0;
+  private readonly feed: PartitionFeed<Message>;
   private consumer?: Kafka.Consumer<string, Buffer, string, string>;
   private stream?: Stream;
   private topics: string[];
@@ -66,6 +62,7 @@ export class GroupReader {
     private readonly config: GroupReaderConfig,
   ) {
     this.topics = [...config.topics];
+    this.feed = new PartitionFeed<Message>(options.maxInFlightPerPartition, (message, epoch) => this.handOver(message, epoch));
   }
 
   private get waitLimit(): number {
@@ -189,34 +186,18 @@ export class GroupReader {
   private assigned(assignments: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
     const now = new Set<string>();
     for (const { topic, partitions } of assignments) for (const p of partitions) now.add(partitionKey(topic, p));
-    for (const partition of this.tracker.assigned()) {
-      if (now.has(partition)) continue;
-      this.tracker.revoke(partition);
-      this.waitingCount -= this.waiting.get(partition)?.length ?? 0;
-      this.waiting.delete(partition);
-    }
-    for (const partition of now) this.tracker.assign(partition);
+    this.feed.assigned(now);
     this.flowControl();
   }
+
 
   private receive(message: Message): void {
-    const key = partitionKey(message.topic, message.partition);
-    if (!this.tracker.isAssigned(key) && this.consumer?.assignments?.some(a => a.topic === message.topic && a.partitions.includes(message.partition))) {
-      this.tracker.assign(key);
-    }
-    if (!this.tracker.add(key, message.offset)) return; // a duplicate (refetched) or not ours any more
-    const waiting = this.waiting.get(key);
-    if (!waiting && this.tracker.unsettled(key) <= this.options.maxInFlightPerPartition) {
-      this.handOver(message, key);
-      return;
-    }
-    if (waiting) waiting.push(message);
-    else this.waiting.set(key, [message]);
-    this.waitingCount++;
+    this.feed.receive(message, () => this.consumer?.assignments?.some(a => a.topic === message.topic && a.partitions.includes(message.partition)) ?? false);
     this.flowControl();
   }
 
-  private handOver(message: Message, key: string): void {
+
+  private handOver(message: Message, epoch: number): void {
     const headers = readHeaders(message.headerEntries ?? message.headers);
     const value = message.value ?? Buffer.alloc(0);
     const raw: KafkaRaw = {
@@ -224,7 +205,7 @@ export class GroupReader {
       topic: message.topic,
       partition: message.partition,
       offset: message.offset,
-      epoch: this.tracker.epoch(key)!,
+      epoch,
       headers,
       key: message.key || undefined,
       value,
@@ -234,28 +215,18 @@ export class GroupReader {
 
   /** A handed-over message is settled (acknowledged, dead-lettered): it may move the commit position. */
   settle(raw: KafkaRaw): void {
-    const key = partitionKey(raw.topic, raw.partition);
-    this.tracker.settle(key, raw.offset, raw.epoch);
-    const waiting = this.waiting.get(key);
-    if (!waiting || this.tracker.epoch(key) !== raw.epoch) return;
-    // hand over what waits, in order, as far as the partition's in-flight bound allows
-    let handed = 0;
-    while (waiting.length > handed && this.tracker.unsettled(key) - (waiting.length - handed) < this.options.maxInFlightPerPartition) {
-      this.handOver(waiting[handed]!, key);
-      handed++;
-    }
-    waiting.splice(0, handed);
-    this.waitingCount -= handed;
-    if (waiting.length === 0) this.waiting.delete(key);
+    this.feed.settle(raw.topic, raw.partition, raw.offset, raw.epoch);
     this.flowControl();
   }
+
 
   /** Pauses fetching while too many messages wait, resumes below half of it. */
   private flowControl(): void {
     const stream = this.stream;
     if (!stream) return;
-    if (this.waitingCount >= this.waitLimit && !stream.isPaused()) stream.pause();
-    else if (this.waitingCount < this.waitLimit / 2 && stream.isPaused() && !this.stopped) stream.resume();
+    const waiting = this.feed.waitingCount;
+    if (waiting >= this.waitLimit && !stream.isPaused()) stream.pause();
+    else if (waiting < this.waitLimit / 2 && stream.isPaused() && !this.stopped) stream.resume();
   }
 
   /** Commits the partitions whose contiguous settled prefix moved. */
@@ -263,7 +234,7 @@ export class GroupReader {
     this.committing = this.committing.then(async () => {
       const consumer = this.consumer;
       if (!consumer) return;
-      const commits = this.tracker.takeCommits();
+      const commits = this.feed.tracker.takeCommits();
       if (commits.length === 0) return;
       const offsets = commits.map(({ partition, offset }) => {
         const at = partition.lastIndexOf(':');
@@ -273,17 +244,14 @@ export class GroupReader {
         await consumer.commit({ offsets });
       } catch (error) {
         // the positions stay due: the next round commits them (or, after a rebalance, the next owner re-reads)
-        this.tracker.restore(commits);
+        this.feed.tracker.restore(commits);
         if (!this.stopped) this.config.report(asError(error));
       }
     });
     return this.committing;
   }
 
-  /** How many handed-over messages are not settled yet. */
-  get unsettled(): number {
-    return this.tracker.totalUnsettled - this.waitingCount;
-  }
+
 
   /** Stops fetching (handed-over messages can still be settled and committed). */
   async stop(): Promise<void> {
@@ -292,8 +260,7 @@ export class GroupReader {
     await this.restarting?.catch(() => undefined);
     const stream = this.stream;
     this.stream = undefined;
-    this.waiting.clear();
-    this.waitingCount = 0;
+    this.feed.clearWaiting();
     if (stream) await settleWithin(stream.close());
   }
 
