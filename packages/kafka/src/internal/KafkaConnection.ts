@@ -5,12 +5,13 @@ import type { KafkaStrategyOptions } from '@tributary/messaging';
 import { matchTopic } from '@tributary/messaging/transport';
 import type { DeadLetterInfo, SendOptions, TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { eventTopic } from '../eventTopic';
-import { Clients, CLOSE_WAIT, OutgoingRecord, settleWithin } from './Clients';
+import { Clients, CLOSE_WAIT, settleWithin } from './Clients';
+import { DeadLetters } from './DeadLetters';
 import { asError } from './client';
 import { GroupReader, KafkaRaw } from './GroupReader';
 import { ReplyTopic } from './ReplyTopic';
 import type { ResolvedKafkaOptions } from './resolveOptions';
-import { DEAD_LETTER_HEADER, toBytes, toHeaders } from './wire';
+import { toBytes, toHeaders } from './wire';
 
 const isPattern = (type: string): boolean => type.includes('*') || type.includes('#');
 const EVENT_PREFIX = 'event.';
@@ -31,8 +32,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
   private readonly readers: GroupReader[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private reply?: ReplyTopic;
-  private deadLetterPartitions?: Promise<number>;
-  private deadLettering: Promise<unknown> = Promise.resolve();
+  private readonly deadLetters: DeadLetters;
   private deliver?: (message: TransportMessage) => void;
   private refresh?: NodeJS.Timeout;
   private closing?: Promise<void>;
@@ -43,6 +43,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
   ) {
     this.config = { channel: options.topic, timeout: options.timeout, raw };
     this.clients = new Clients(options);
+    this.deadLetters = new DeadLetters(this.clients, options.topic, error => this.report(error), () => this.closing !== undefined);
     this.message$ = new Observable<TransportMessage>(subscriber => {
       if (this.closing) {
         subscriber.complete();
@@ -194,44 +195,11 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     return Promise.resolve();
   }
 
-  /** Produces the original bytes and headers plus the error headers to `<topic>.dead-letter`, then settles; retried until it works or the connection closes. */
+  /** Produces the original bytes and headers plus the error headers to `<topic>.dead-letter`, then settles the message. */
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
+    await this.deadLetters.send(message, info);
     const raw = message.raw as KafkaRaw | undefined;
-    const headers: Record<string, string> = { ...(raw?.headers ?? {}) };
-    const set = (name: string, value: unknown): void => {
-      if (value !== undefined && value !== null) headers[name] = String(value);
-    };
-    set(DEAD_LETTER_HEADER.reason, info.reason);
-    set(DEAD_LETTER_HEADER.errorName, info.error?.name);
-    set(DEAD_LETTER_HEADER.errorMessage, info.error?.message);
-    set(DEAD_LETTER_HEADER.attempts, info.attempts);
-    set(DEAD_LETTER_HEADER.originalTopic, raw?.topic);
-    set(DEAD_LETTER_HEADER.originalPartition, raw?.partition);
-    set(DEAD_LETTER_HEADER.originalOffset, raw?.offset);
-    const topic = `${this.options.topic}.dead-letter`;
-    const record = { topic, key: raw?.key ?? message.key, value: raw?.value ?? toBytes(message.data), headers };
-    // one at a time, so that dead letters keep the order in which they were decided
-    const produced = this.deadLettering.then(() => this.produceDeadLetter(record, raw?.partition));
-    this.deadLettering = produced.catch(() => undefined);
-    await produced;
-    if (raw?.reader) raw.reader.settle(raw);
-  }
-
-  /** Produces one dead letter (same partition number as its original, so that one partition's dead letters keep their order); retried for a while. */
-  private async produceDeadLetter(record: OutgoingRecord, originalPartition: number | undefined): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        this.deadLetterPartitions ??= this.clients.partitionsOf(record.topic);
-        this.deadLetterPartitions.catch(() => (this.deadLetterPartitions = undefined));
-        const partition = originalPartition === undefined ? undefined : originalPartition % (await this.deadLetterPartitions);
-        await this.clients.produce([{ ...record, partition }]);
-        return;
-      } catch (error) {
-        this.report(asError(error));
-        if (this.closing || attempt >= 10) throw error;
-        await new Promise(resolve => setTimeout(resolve, 1_000));
-      }
-    }
+    raw?.reader?.settle(raw);
   }
 
   /** Stops consuming, commits what settled, leaves the groups, deletes the reply topic, closes the clients. */
