@@ -1,7 +1,7 @@
 import { LocalBroker, Transport } from '@tributary/messaging';
 
 /** Where the services run. Only this file knows; the effects are the same everywhere. */
-export type TransportName = 'local' | 'amqp' | 'redis' | 'kafka';
+export type TransportName = 'local' | 'amqp' | 'redis' | 'mqtt' | 'kafka';
 
 export interface Wiring {
   transport: Transport;
@@ -47,6 +47,15 @@ export const createWiring = (name: TransportName, prefix = 'order-flow'): Wiring
         // one topic per service; publications go to the shared event.<type> topics
         service: (service, subscribe = []) => ({ brokers, topic: `${prefix}.${service}`, subscribe }),
         client: service => ({ brokers, topic: `${prefix}.${service}`, timeout: 10_000 }),
+      };
+    }
+    case 'mqtt': {
+      const host = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+      return {
+        transport: Transport.MQTT,
+        // a stable client id per service instance: the next run resumes its session
+        service: (service, subscribe = []) => ({ host, channel: `${prefix}-${service}`, clientId: `${prefix}-${service}-1`, subscribe }),
+        client: service => ({ host, channel: `${prefix}-${service}`, timeout: 5000 }),
       };
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
 import Redis from 'ioredis';
+import { connect } from 'mqtt';
 import { runOrderFlow } from '../src/app';
 
 const SERVICES = ['orders', 'payments', 'inventory', 'notifications'];
@@ -49,6 +50,23 @@ describe('order flow on the brokers', () => {
       expect(keys.length).toBeGreaterThan(0); // everything the run made is under its prefix
       if (keys.length) await redis.del(...keys);
       await redis.quit();
+    }
+  });
+
+  it('runs unchanged on MQTT (Mosquitto)', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    try {
+      const { timeline, accepted } = await runOrderFlow('mqtt', false, prefix);
+      expect(accepted).toHaveLength(3);
+      expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+      expect(timeline.entries.filter(e => e.service === 'inventory')).toHaveLength(3);
+    } finally {
+      // end the sessions the run made: each service's, and its dead-letter session
+      for (const clientId of SERVICES.flatMap(service => [`${prefix}-${service}-1`, `${prefix}-${service}-dead-letter`])) {
+        const client = connect(process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883', { clientId, clean: true, protocolVersion: 5, reconnectPeriod: 0 });
+        await new Promise(resolve => client.once('connect', resolve));
+        await client.endAsync();
+      }
     }
   });
 });

@@ -31,6 +31,7 @@ export const createTransportLayer = (options: AmqpStrategyOptions): TransportLay
     config: {
       host: resolved.host,
       channel: resolved.queue,
+      system: 'rabbitmq',
       wire: 'body',
       durable: true,
       ...deliveryConfig(resolved),

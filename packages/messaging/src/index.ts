@@ -15,6 +15,7 @@ export type { TransportOptionsMap, TransportOptions } from './transport/Transpor
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';
+export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
@@ -46,6 +47,8 @@ export type { CreateMicroserviceConfig, Microservice } from './server/createMicr
 export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
 export { asListenerDelivery } from './server/microservice.interface';
 export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle, SettledOutcome, ManualOutcome } from './server/microservice.interface';
+export type { HealthReport, HealthStatus } from './health/HealthReport';
+export { withTraceIds } from './telemetry/withTraceIds';
 export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
 export type { AllServerEvents } from './server/serverEvents';
 export { TransportLayerToken, ServerEventsToken } from './server/tokens';

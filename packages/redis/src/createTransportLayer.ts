@@ -34,6 +34,7 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
     config: {
       host: resolved.address,
       channel: resolved.channel,
+      system: 'redis',
       wire: 'envelope',
       durable: resolved.mode === 'streams',
       ...deliveryConfig(resolved),

@@ -180,6 +180,7 @@ export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): T
     type: Transport.LOCAL,
     config: {
       host: 'local',
+      system: 'local',
       channel,
       wire: 'object',
       durable: true,

@@ -1,5 +1,6 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
+import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
 import type { KafkaStrategyOptions } from '../options/KafkaStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
@@ -29,6 +30,7 @@ export interface TransportOptionsMap {
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
   [Transport.KAFKA]: KafkaStrategyOptions;
+  [Transport.MQTT]: MqttStrategyOptions;
 }
 
 /**

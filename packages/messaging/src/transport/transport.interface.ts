@@ -103,6 +103,13 @@ export interface TransportLayerConfig {
   durable: boolean;
   /** How many keyed events (`metadata.key`) run at once, one per key (default 32). */
   concurrency?: number;
+  /**
+   * The broker, as OpenTelemetry's `messaging.system` names it: `rabbitmq`, `redis`, `kafka`,
+   * `nats`, `mqtt`, `aws_sqs`, `activemq`, or `local`. Default: the transport's `type`.
+   */
+  system?: string;
+  /** Warn when a message takes longer than this many ms from dispatch to settlement (0 or absent: never). */
+  slowHandlerWarning?: number;
 }
 
 /**
