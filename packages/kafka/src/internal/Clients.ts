@@ -43,8 +43,51 @@ export class Clients {
   private producer?: Producer;
   private admin?: Kafka.Admin;
   private readonly topics = new Map<string, Promise<void>>();
+  private probing = false;
+  private closed = false;
 
-  constructor(private readonly options: ResolvedKafkaOptions) {}
+  constructor(
+    private readonly options: ResolvedKafkaOptions,
+    /** Told when a broker connection is lost (`false`) and when the cluster answers again (`true`). */
+    private readonly onStatus: (connected: boolean) => void = () => undefined,
+  ) {}
+
+  /** Connects the producer (so that a lost broker is noticed even before the first send), within `timeout`. */
+  async connect(): Promise<void> {
+    this.getProducer();
+    await within(this.getAdmin().metadata({ topics: [] }), this.options.timeout, this.options.address);
+  }
+
+  /** Follows a client's broker connections: a loss is reported at once, the return once the cluster answers. */
+  private watch<C extends { on(event: string, listener: (...args: any[]) => void): unknown }>(client: C): C {
+    client.on('client:broker:disconnect', () => this.lost());
+    client.on('client:broker:failed', () => this.lost());
+    return client;
+  }
+
+  private lost(): void {
+    if (this.closed) return;
+    this.onStatus(false);
+    if (this.probing) return;
+    this.probing = true;
+    const probe = (): void => {
+      if (this.closed) return;
+      // the client retries until the broker answers (retries: true)
+      this.getAdmin()
+        .metadata({ topics: [], forceUpdate: true } as any)
+        .then(
+          () => {
+            this.probing = false;
+            if (!this.closed) this.onStatus(true);
+          },
+          () => {
+            if (!this.closed) setTimeout(probe, 1_000).unref();
+            else this.probing = false;
+          },
+        );
+    };
+    setTimeout(probe, 250).unref();
+  }
 
   /** Options shared by every client of this connection. */
   base(suffix: string): Record<string, unknown> {
@@ -61,18 +104,18 @@ export class Clients {
 
   private getProducer(): Producer {
     const { Producer, stringSerializers, ProduceAcks } = kafkaClient();
-    this.producer ??= new Producer({
+    this.producer ??= this.watch(new Producer({
       ...(this.base('producer') as object),
       idempotent: this.options.idempotent,
       acks: ProduceAcks.ALL,
       serializers: { key: stringSerializers.key, headerKey: stringSerializers.headerKey, headerValue: stringSerializers.headerValue },
-    } as any) as Producer;
+    } as any) as Producer);
     return this.producer;
   }
 
   getAdmin(): Kafka.Admin {
     const { Admin } = kafkaClient();
-    this.admin ??= new Admin(this.base('admin') as any);
+    this.admin ??= this.watch(new Admin(this.base('admin') as any));
     return this.admin;
   }
 
@@ -121,6 +164,7 @@ export class Clients {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const closing: Array<Promise<unknown>> = [];
     if (this.producer) closing.push(this.producer.close(true as any));
     if (this.admin) closing.push(this.admin.close());

@@ -42,7 +42,7 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
     raw: KafkaStrategyOptions,
   ) {
     this.config = { channel: options.topic, timeout: options.timeout, raw };
-    this.clients = new Clients(options);
+    this.clients = new Clients(options, connected => this.setStatus(connected));
     this.deadLetters = new DeadLetters(this.clients, options.topic, error => this.report(error), () => this.closing !== undefined);
     this.message$ = new Observable<TransportMessage>(subscriber => {
       if (this.closing) {
@@ -64,8 +64,9 @@ export class KafkaConnection implements TransportLayerConnection<Transport.KAFKA
    * `startFrom: 'latest'`); a client creates target topics on first use.
    */
   async open(isConsumer: boolean): Promise<this> {
-    if (!isConsumer) return this;
     try {
+      await this.clients.connect();
+      if (!isConsumer) return this;
       const { topic, groupId, startFrom, subscribe } = this.options;
       await this.clients.ensureTopic(topic);
       this.readers.push(this.reader(groupId, [topic], startFrom ?? 'earliest'));
