@@ -30,6 +30,7 @@ export const createTransportLayer = (options: MqttStrategyOptions): TransportLay
       channel: resolved.channel,
       wire: 'body',
       durable: resolved.qos === 1,
+      system: 'mqtt',
       ...deliveryConfig(resolved),
     },
     connect: opts => {
