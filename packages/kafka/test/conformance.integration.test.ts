@@ -79,7 +79,10 @@ const partitionsFor = (topic: string): number => (UNKEYED_ORDER_CASES.some(prefi
 describeTransportConformance('Kafka', {
   transport: Transport.KAFKA,
   serviceOptions: (topic, extra) => ({ brokers: BROKERS, topic, partitions: partitionsFor(topic), commitInterval: 50, topicRefreshInterval: 500, ...extra }),
-  capabilities: { orderAcrossInstances: true },
+  capabilities: { orderAcrossInstances: true, redrive: false },
+  reasons: {
+    redrive: '@tributary/kafka has no openDeadLetters yet (Kafka cannot delete one record: a store would track moved letters with a consumer group on <topic>.dead-letter)',
+  },
   injectRaw: async (topic, bytes) => {
     await ensureTopic(topic);
     // one partition: the suite expects the dead letters of the injected messages in order
