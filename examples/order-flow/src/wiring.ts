@@ -1,7 +1,7 @@
 import { LocalBroker, Transport } from '@tributary/messaging';
 
 /** Where the services run. Only this file knows; the effects are the same everywhere. */
-export type TransportName = 'local' | 'amqp' | 'redis' | 'nats' | 'mqtt';
+export type TransportName = 'local' | 'amqp' | 'redis' | 'nats' | 'mqtt' | 'kafka';
 
 export interface Wiring {
   transport: Transport;
@@ -48,6 +48,15 @@ export const createWiring = (name: TransportName, prefix = 'order-flow'): Wiring
         transport: Transport.NATS,
         service: (service, subscribe = []) => ({ ...common, channel: `${prefix}.${service}`, subscribe }),
         client: service => ({ ...common, channel: `${prefix}.${service}`, timeout: 5000 }),
+      };
+    }
+    case 'kafka': {
+      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+      return {
+        transport: Transport.KAFKA,
+        // one topic per service; publications go to the shared event.<type> topics
+        service: (service, subscribe = []) => ({ brokers, topic: `${prefix}.${service}`, subscribe }),
+        client: service => ({ brokers, topic: `${prefix}.${service}`, timeout: 10_000 }),
       };
     }
     case 'mqtt': {

@@ -31,6 +31,14 @@ describe('order flow on the brokers', () => {
     }
   });
 
+  it('runs unchanged on Kafka', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    const { timeline, accepted } = await runOrderFlow('kafka', false, prefix);
+    expect(accepted).toHaveLength(3);
+    expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+    expect(timeline.entries.filter(e => e.service === 'payment')).toHaveLength(3);
+  }, 60_000);
+
   it('runs unchanged on Redis streams', async () => {
     const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
     try {

@@ -15,6 +15,7 @@ export type { TransportOptionsMap, TransportOptions } from './transport/Transpor
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
+export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';
 export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
 export type { Amqp10StrategyOptions, Amqp10ReconnectOptions } from './options/Amqp10StrategyOptions';
 

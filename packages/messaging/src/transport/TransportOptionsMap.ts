@@ -4,6 +4,7 @@ import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
 import type { Amqp10StrategyOptions } from '../options/Amqp10StrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
 import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
+import type { KafkaStrategyOptions } from '../options/KafkaStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
 
@@ -31,6 +32,7 @@ export interface TransportOptionsMap {
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
   [Transport.NATS]: NatsStrategyOptions;
+  [Transport.KAFKA]: KafkaStrategyOptions;
   [Transport.MQTT]: MqttStrategyOptions;
   [Transport.AMQP10]: Amqp10StrategyOptions;
 }
