@@ -40,16 +40,30 @@ export class TimeoutError extends CoreError {
  */
 export class BrokerUnavailableError extends CoreError {
   override readonly name = 'BrokerUnavailableError';
+  /**
+   * `true` when the message was handed to the broker but no answer came (the connection
+   * dropped or the wait ran out): it may have been stored. Re-sending it with the same
+   * `metadata.id` is then safe where the transport deduplicates (Redis streams with
+   * `idempotenceWindow`, NATS JetStream, Kafka, SQS FIFO); see docs/guarantees.md.
+   * `false`: the message is known not stored. Since 0.2.0.
+   */
+  readonly maybeDelivered: boolean;
   constructor(
     readonly host: string,
     readonly timeout: number,
     cause?: unknown,
+    options: { maybeDelivered?: boolean } = {},
   ) {
     super(
-      `The broker at ${host} did not take the message within ${timeout} ms: it is down or unreachable. ` +
-        'The message was not sent; retry later, or raise `timeout` to wait longer for reconnection.',
+      options.maybeDelivered
+        ? `The broker at ${host} did not confirm the message within ${timeout} ms (the connection dropped or hung after it was sent): ` +
+            'it MAY have been stored. Re-send it with the same metadata.id: that is safe when the idempotent producer is on ' +
+            '(e.g. Redis streams `idempotenceWindow`, the default), else the re-send may be a duplicate.'
+        : `The broker at ${host} did not take the message within ${timeout} ms: it is down or unreachable. ` +
+            'The message was not sent; retry later, or raise `timeout` to wait longer for reconnection.',
       { context: 'messaging.transport', cause },
     );
+    this.maybeDelivered = options.maybeDelivered === true;
   }
 }
 
