@@ -24,7 +24,10 @@ class HoldingProxy {
       client.pipe(upstream).pipe(client);
       const pair: [Socket, Socket] = [client, upstream];
       this.pairs.add(pair);
-      client.on('close', () => (upstream.destroy(), this.pairs.delete(pair)));
+      client.on('close', () => {
+        upstream.destroy();
+        this.pairs.delete(pair);
+      });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -38,7 +41,10 @@ class HoldingProxy {
   }
 
   cut(): void {
-    for (const [client, upstream] of this.pairs) (client.destroy(), upstream.destroy());
+    for (const [client, upstream] of this.pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
   }
 
   async stop(): Promise<void> {
