@@ -51,6 +51,7 @@ describe('@tributary/amqp public API', () => {
       concurrency: 32,
       system: 'rabbitmq',
       slowHandlerWarning: 0,
+      maxMessageSize: 1_048_576,
     });
   });
 });

@@ -34,6 +34,7 @@ export {
   ConnectionClosedError,
   MaxAttemptsExceededError,
   NoConsumerError,
+  MessageTooLargeError,
 } from './errors/errors';
 
 // effects

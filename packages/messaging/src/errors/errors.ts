@@ -68,6 +68,34 @@ export class BrokerUnavailableError extends CoreError {
 }
 
 /**
+ * A message body is larger than `maxMessageSize`: rejected before it was sent (or, received,
+ * dead-lettered with reason `oversize`).
+ *
+ * @example
+ * ```ts
+ * import { MessageTooLargeError } from '@tributary/messaging';
+ * new MessageTooLargeError('orders', 2_000_000, 1_048_576).name; // 'MessageTooLargeError'
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class MessageTooLargeError extends CoreError {
+  override readonly name = 'MessageTooLargeError';
+  constructor(
+    readonly channel: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      `A message for "${channel}" is ${size} bytes, over the limit of ${limit} bytes (\`maxMessageSize\`). ` +
+        'Send a reference (an id or a URL to object storage) instead of the data, split it, or raise `maxMessageSize` ' +
+        "on both sides (within the broker's own limit).",
+      { context: 'messaging.limits' },
+    );
+  }
+}
+
+/**
  * No effect handles an event sent with `send`: the service replied at once with this.
  *
  * @example
