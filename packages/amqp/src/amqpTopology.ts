@@ -1,6 +1,7 @@
 import type { AmqpStrategyOptions } from './AmqpStrategyOptions';
 import { resolveAmqpOptions } from './internal/resolveOptions';
 import { retryDelays, retryQueueName } from './internal/topology';
+import { bindingStateQueue } from './internal/bindingState';
 
 /**
  * What a service with these options declares on the broker (see {@link amqpTopology}).
@@ -21,10 +22,15 @@ export interface AmqpTopology {
   queue: string;
   /** The dead-letter queue, or `false`. */
   deadLetter: string | false;
-  /** One queue per backoff delay: `<queue>.retry.<ms>`, dead-lettering back to `queue`. */
+  /** One queue per backoff delay: `<queue>.retry.<ms>` (`.quorum` appended under `queueType: 'quorum'`), dead-lettering back to `queue`. */
   retryQueues: string[];
   /** Binding patterns of `queue` on `exchange` (`subscribe`). */
   bindings: readonly string[];
+  /**
+   * Where a consuming service notes the bindings it made (`<queue>.bindings`), so that a later
+   * start removes those `subscribe` no longer names (AMQP cannot list bindings). Since 0.2.0.
+   */
+  bindingNotes: string;
 }
 
 /**
@@ -47,7 +53,8 @@ export const amqpTopology = (options: AmqpStrategyOptions): AmqpTopology => {
     exchange: resolved.exchange,
     queue: resolved.queue,
     deadLetter: resolved.deadLetter,
-    retryQueues: retryDelays(resolved).map(delay => retryQueueName(resolved.queue, delay)),
+    retryQueues: retryDelays(resolved).map(delay => retryQueueName(resolved.queue, delay, resolved.queueType)),
     bindings: resolved.subscribe,
+    bindingNotes: bindingStateQueue(resolved.queue),
   };
 };

@@ -42,10 +42,14 @@ export class AmqpConnectionLostError extends CoreError {
   constructor(
     readonly channel: string,
     cause?: unknown,
+    /** The broker had confirmed the request (it reached the service queue): it may have been processed. Since 0.2.0. */
+    readonly reachedBroker = true,
   ) {
     super(
       `The broker connection of "${channel}" was lost while a request waited for its reply; the reply cannot arrive any more. ` +
-        'The request may or may not have been processed: send it again if it is idempotent.',
+        (reachedBroker
+          ? 'The broker had taken the request, so it may have been processed: send it again (same metadata.id) only if its handler is idempotent or deduplicates.'
+          : 'The request was sent again once on the new connection and that was lost too: retry later.'),
       { context: 'amqp.send', cause },
     );
   }

@@ -51,6 +51,7 @@ describe('@tributary/amqp public API', () => {
       concurrency: 32,
       system: 'rabbitmq',
       slowHandlerWarning: 0,
+      maxMessageSize: 1_048_576,
     });
   });
 });
@@ -105,7 +106,11 @@ describe('options', () => {
       deadLetter: 'orders.dead-letter',
       retryQueues: ['orders.retry.100', 'orders.retry.200', 'orders.retry.400'],
       bindings: ['payment.*'],
+      bindingNotes: 'orders.bindings',
     });
+    expect(amqpTopology({ host: 'amqp://h', queue: 'orders', queueType: 'quorum', retry: { maxAttempts: 2, initialDelay: 100 } }).retryQueues).toEqual([
+      'orders.retry.100.quorum',
+    ]);
     // capped delays share one queue
     expect(amqpTopology({ host: 'amqp://h', queue: 'q', retry: { maxAttempts: 10, initialDelay: 1000, maxDelay: 2000 } }).retryQueues).toEqual([
       'q.retry.1000',

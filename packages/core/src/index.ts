@@ -34,6 +34,7 @@ export type { ContextToken } from './context/contextToken';
 export { createContext, register, registerAll, unregister, lookup, resolve, reader, DerivedContextToken } from './context/context';
 export type { Context, ContextProvider, ContextReader, BoundDependency } from './context/context';
 export { bindTo, bindLazilyTo, bindEagerlyTo } from './context/bind';
+export { onDispose, disposeContext } from './context/onDispose';
 export type { ReaderOrValue } from './context/bind';
 export type { ContextEntry, EntryState } from './internal/contextEntry';
 export { createReader } from './context/createReader';

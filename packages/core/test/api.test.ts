@@ -26,6 +26,8 @@ describe('public API', () => {
     'bindTo',
     'bindLazilyTo',
     'bindEagerlyTo',
+    'onDispose',
+    'disposeContext',
     'createReader',
     'useContext',
     'useContextAsync',

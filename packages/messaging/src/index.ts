@@ -36,6 +36,7 @@ export {
   ConnectionClosedError,
   MaxAttemptsExceededError,
   NoConsumerError,
+  MessageTooLargeError,
 } from './errors/errors';
 
 // effects

@@ -25,4 +25,5 @@ export const DEFAULT_REDIS_OPTIONS = {
   batchSize: 32,
   blockTime: 2_000,
   keyPrefix: '',
+  idempotenceWindow: 120_000,
 } as const;

@@ -57,6 +57,9 @@ describe('public API', () => {
       maxBufferedBytes: 1048576,
       closeTimeout: 5000,
       handshakeTimeout: 10000,
+      maxConnections: 10000,
+      maxPendingMessages: 64,
+      maxMessagesPerSecond: 1000,
     });
   });
 });

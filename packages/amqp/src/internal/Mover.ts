@@ -31,7 +31,7 @@ export class Mover {
     const delay = Math.max(0, Math.round(retry.delay));
     return this.moveThenAck(delivery, async generation => {
       if (delay > 0) await this.ensureRetryQueue(generation, delay);
-      const routingKey = delay > 0 ? retryQueueName(this.options.queue, delay) : this.options.queue;
+      const routingKey = delay > 0 ? retryQueueName(this.options.queue, delay, this.options.queueType) : this.options.queue;
       const target = { exchange: '', routingKey, persistent: this.persistent, mandatory: true, generation };
       return this.publisher.publish(target, { ...message, attempt: retry.attempt });
     });

@@ -12,6 +12,20 @@ import type { ResolvedAmqpOptions } from './resolveOptions';
 /** RabbitMQ's direct reply-to pseudo-queue: replies come back on the channel that sent the request. */
 export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
+/** A `send` waiting for its reply. */
+interface Call {
+  readonly target: string;
+  readonly message: TransportMessage;
+  readonly deadline: number;
+  readonly timeout: number;
+  /** The channel the request went out on, once it did. */
+  sentOn?: LiveChannel<amqp.ConfirmChannel>;
+  /** The broker confirmed the request (routed to the service queue). */
+  confirmed: boolean;
+  /** Sent again once already after a lost connection. */
+  resent: boolean;
+}
+
 /**
  * Request/reply over direct reply-to: one long-lived channel per connection consumes
  * `amq.rabbitmq.reply-to` and publishes the requests; `PendingReplies` matches replies by
@@ -19,9 +33,9 @@ export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
  */
 export class ReplyChannel {
   readonly pending: PendingReplies;
-  /** Calls waiting for a reply, and the channel their request went out on (once it did). */
-  private readonly waiting = new Map<string, LiveChannel | undefined>();
-  private readonly channels = new WeakMap<Live, Promise<LiveChannel>>();
+  /** Calls waiting for a reply: the channel their request went out on (once it did), and whether the broker confirmed it. */
+  private readonly waiting = new Map<string, Call>();
+  private readonly channels = new WeakMap<Live, Promise<LiveChannel<amqp.ConfirmChannel>>>();
 
   constructor(
     private readonly session: AmqpSession,
@@ -39,10 +53,11 @@ export class ReplyChannel {
     const given = message.correlationId;
     const correlationId = given !== undefined && !this.waiting.has(given) ? given : randomUUID();
     const reply = this.pending.register(correlationId, message.type, timeout, target);
-    this.waiting.set(correlationId, undefined);
+    const call: Call = { target, message: { ...message, correlationId, replyTo: DIRECT_REPLY_TO }, deadline: Date.now() + timeout, timeout, confirmed: false, resent: false };
+    this.waiting.set(correlationId, call);
     const done = (): void => void this.waiting.delete(correlationId);
     reply.then(done, done);
-    void this.publish(target, { ...message, correlationId, replyTo: DIRECT_REPLY_TO }, correlationId, Date.now() + timeout, timeout);
+    void this.publish(correlationId, call);
     return reply;
   }
 
@@ -51,21 +66,36 @@ export class ReplyChannel {
     this.pending.rejectAll();
   }
 
-  private async publish(target: string, message: TransportMessage, id: string, deadline: number, timeout: number): Promise<void> {
+  private async publish(id: string, call: Call): Promise<void> {
     try {
-      const channel = await this.channel(await this.session.ready(deadline, timeout));
-      if (!this.waiting.has(id)) return; // timed out while waiting for the broker
-      this.waiting.set(id, channel);
-      const { content, options } = toPublishArgs(message, false);
+      const remaining = Math.max(1, call.deadline - Date.now());
+      const channel = await this.channel(await this.session.ready(call.deadline, remaining));
+      if (this.waiting.get(id) !== call) return; // timed out while waiting for the broker
+      call.sentOn = channel;
+      call.confirmed = false;
+      const { content, options } = toPublishArgs(call.message, false);
       options.mandatory = true;
-      // no publisher confirm: the reply confirms; an unroutable request comes back as basic.return
-      channel.ch.publish('', target, content, options);
+      // confirmed: the broker has routed it (a lost connection then fails the call); an
+      // unroutable request comes back as basic.return
+      channel.ch.publish('', call.target, content, options, error => {
+        if (!error && call.sentOn === channel) call.confirmed = true;
+      });
     } catch (error) {
-      this.pending.reject(id, isChannelGone(error) ? new AmqpConnectionLostError(this.options.queue, error) : (error as Error));
+      if (isChannelGone(error) && this.resend(id, call)) return;
+      this.pending.reject(id, isChannelGone(error) ? new AmqpConnectionLostError(this.options.queue, error, call.confirmed) : (error as Error));
     }
   }
 
-  private channel(live: Live): Promise<LiveChannel> {
+  /** Sends a request again, once, when the broker never confirmed it (it is then known not routed to a consumer). */
+  private resend(id: string, call: Call): boolean {
+    if (call.resent || call.confirmed || Date.now() >= call.deadline) return false;
+    call.resent = true;
+    call.sentOn = undefined;
+    void this.publish(id, call);
+    return true;
+  }
+
+  private channel(live: Live): Promise<LiveChannel<amqp.ConfirmChannel>> {
     let channel = this.channels.get(live);
     if (!channel) {
       channel = this.open(live);
@@ -75,12 +105,12 @@ export class ReplyChannel {
     return channel;
   }
 
-  private async open(live: Live): Promise<LiveChannel> {
-    const channel = await this.session.openChannel<amqp.Channel>(live, false);
+  private async open(live: Live): Promise<LiveChannel<amqp.ConfirmChannel>> {
+    const channel = await this.session.openChannel<amqp.ConfirmChannel>(live, true);
     channel.ch.on('close', () => this.lost(channel));
     channel.ch.on('return', (msg: amqp.Message) => {
       const id = msg.properties.correlationId as string | undefined;
-      if (id !== undefined && this.waiting.get(id) === channel) this.pending.reject(id, new AmqpUnroutableError(msg.fields.routingKey));
+      if (id !== undefined && this.waiting.get(id)?.sentOn === channel) this.pending.reject(id, new AmqpUnroutableError(msg.fields.routingKey));
     });
     await channel.ch.consume(
       DIRECT_REPLY_TO,
@@ -93,10 +123,15 @@ export class ReplyChannel {
     return channel;
   }
 
-  /** Replies to requests sent on a closed channel can no longer arrive. */
+  /**
+   * Replies to requests sent on a closed channel can no longer arrive: a request the broker
+   * never confirmed is sent again once on the next connection; a confirmed one (it may have
+   * been processed) fails with `AmqpConnectionLostError`.
+   */
   private lost(channel: LiveChannel): void {
-    for (const [id, sentOn] of this.waiting) {
-      if (sentOn === channel) this.pending.reject(id, new AmqpConnectionLostError(this.options.queue));
+    for (const [id, call] of this.waiting) {
+      if (call.sentOn !== channel) continue;
+      if (!this.resend(id, call)) this.pending.reject(id, new AmqpConnectionLostError(this.options.queue, undefined, call.confirmed));
     }
   }
 }

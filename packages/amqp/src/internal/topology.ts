@@ -2,9 +2,16 @@ import type * as amqp from 'amqplib';
 import { retryDelay } from '@tributary/messaging/transport';
 import { AmqpTopologyError } from '../errors';
 import type { ResolvedAmqpOptions } from './resolveOptions';
+import { pruneBindings } from './bindingState';
 
-/** The queue a failed message waits in for `delay` ms before going back to `queue`. */
-export const retryQueueName = (queue: string, delay: number): string => `${queue}.retry.${delay}`;
+/**
+ * The queue a failed message waits in for `delay` ms before going back to `queue`. Under
+ * `queueType: 'quorum'` it is a quorum queue too, under its own name (`.quorum` suffix): a
+ * queue cannot change type, so the classic retry queues of 0.1 are left to drain by themselves
+ * (their messages still expire back to `queue`) and can be deleted afterwards.
+ */
+export const retryQueueName = (queue: string, delay: number, queueType: 'classic' | 'quorum' = 'classic'): string =>
+  `${queue}.retry.${delay}${queueType === 'quorum' ? '.quorum' : ''}`;
 
 /** The distinct backoff delays the retry options produce (one retry queue each). */
 export const retryDelays = (options: ResolvedAmqpOptions): number[] => {
@@ -32,13 +39,25 @@ const declare = async <T>(subject: string, action: () => Promise<T>): Promise<T>
   }
 };
 
+/**
+ * Quorum retry queues (RabbitMQ 3.10+: `x-message-ttl` on quorum queues) dead-letter
+ * at-least-once (a message expiring back to the main queue is kept until the main queue has
+ * confirmed it), which requires `x-overflow: reject-publish`.
+ */
+const QUORUM_RETRY = { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+
 /** Declares a retry queue: messages expire after `delay` ms and dead-letter back to the main queue. */
 export const declareRetryQueue = (channel: amqp.Channel, options: ResolvedAmqpOptions, delay: number): Promise<unknown> => {
-  const name = retryQueueName(options.queue, delay);
+  const name = retryQueueName(options.queue, delay, options.queueType);
   return declare(`retry queue "${name}"`, () =>
     channel.assertQueue(name, {
       durable: durable(options),
-      arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': options.queue },
+      arguments: {
+        'x-message-ttl': delay,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': options.queue,
+        ...(options.queueType === 'quorum' ? QUORUM_RETRY : {}),
+      },
     }),
   );
 };
@@ -49,7 +68,10 @@ export const declareClientTopology = async (channel: amqp.Channel, options: Reso
   await declare(`queue "${options.queue}"`, () => channel.assertQueue(options.queue, mainQueueOptions(options)));
 };
 
-/** A consuming service adds its dead-letter queue, retry queues and `subscribe` bindings. */
+/**
+ * A consuming service adds its dead-letter queue, retry queues and `subscribe` bindings, and
+ * removes the bindings an earlier run made that `subscribe` no longer names (see `pruneBindings`).
+ */
 export const declareServiceTopology = async (channel: amqp.Channel, options: ResolvedAmqpOptions): Promise<void> => {
   await declareClientTopology(channel, options);
   if (options.deadLetter !== false) {
@@ -61,4 +83,5 @@ export const declareServiceTopology = async (channel: amqp.Channel, options: Res
   for (const pattern of options.subscribe) {
     await declare(`binding "${pattern}" of "${options.queue}"`, () => channel.bindQueue(options.queue, options.exchange, pattern));
   }
+  await declare(`binding notes of "${options.queue}"`, () => pruneBindings(channel, options));
 };

@@ -80,7 +80,7 @@ export class Admin {
   async deleteTopology(...options: AmqpStrategyOptions[]): Promise<void> {
     for (const o of options) {
       const t = amqpTopology(o);
-      await this.deleteQueues(t.queue, ...(t.deadLetter === false ? [] : [t.deadLetter]), ...t.retryQueues);
+      await this.deleteQueues(t.queue, ...(t.deadLetter === false ? [] : [t.deadLetter]), ...t.retryQueues, t.bindingNotes);
     }
   }
 

@@ -38,6 +38,8 @@ export interface BoundDependency<T = any> {
   readonly token: ContextToken<T>;
   readonly eager: boolean;
   readonly reader: ContextReader<T | Promise<T>>;
+  /** Releases the built value when the context is disposed (`disposeContext`); see `onDispose`. Since 0.2.0. */
+  readonly dispose?: (value: T) => unknown;
 }
 
 /** Token under which a derived context keeps its parent. */
@@ -71,7 +73,7 @@ export const createContext = (): Context => new Map() as Context;
 export const register =
   <T>(bound: BoundDependency<T>) =>
   (context: Context): Context => {
-    context.set(bound.token, { token: bound.token, eager: bound.eager, reader: bound.reader, state: EntryState.UNRESOLVED });
+    context.set(bound.token, { token: bound.token, eager: bound.eager, reader: bound.reader, state: EntryState.UNRESOLVED, dispose: bound.dispose });
     return context;
   };
 

@@ -28,6 +28,8 @@ export interface ContextEntry {
   value?: unknown;
   promise?: Promise<unknown>;
   error?: unknown;
+  /** Releases the value (see `onDispose`); cleared once called. */
+  dispose?: (value: any) => unknown;
 }
 
 /** Thrown inside a reader that asked for a dependency still resolving; resolve() waits and retries. */

@@ -1,3 +1,4 @@
+import { oversize } from '../internal/messageSize';
 import type { Context, Event, ReplyOf } from '@tributary/core';
 import type { Reader } from 'fp-ts/Reader';
 import { defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
@@ -50,10 +51,22 @@ export interface MessagingClientConfig<T extends Transport | TransportProvider =
   msgTransformer?: TransportMessageTransformer;
 }
 
+/** Sends `message` through `send` unless it is over `limit` (`maxMessageSize`) (then rejects with `MessageTooLargeError`). */
+const checked = <T>(
+  connection: TransportLayerConnection,
+  limit: number | undefined,
+  message: TransportMessage,
+  destination: string,
+  send: (c: TransportLayerConnection) => Promise<T>,
+): Promise<T> => {
+  const tooLarge = oversize(message.data, limit, destination);
+  return tooLarge ? Promise.reject(tooLarge) : send(connection);
+};
+
 /** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
 export const createClientApi = (
   connect: TransportLayerConnection | (() => Promise<TransportLayerConnection>),
-  target: { channel: string; wire: TransportWire; timeout?: number; system?: string; transport?: string },
+  target: { channel: string; wire: TransportWire; timeout?: number; system?: string; transport?: string; maxMessageSize?: number },
   transformer: TransportMessageTransformer,
 ): MessagingClient => {
   const health = new ClientHealth(target);
@@ -85,7 +98,7 @@ export const createClientApi = (
         span?.end(error);
         return Promise.reject(error); // an unencodable event rejects, as an async function would
       }
-      const sent = connection ? connection.emitMessage(target.channel, message) : ready().then(c => c.emitMessage(target.channel, message));
+      const sent = connection ? checked(connection, target.maxMessageSize, message, target.channel, c => c.emitMessage(target.channel, message)) : ready().then(c => checked(c, target.maxMessageSize, message, target.channel, () => c.emitMessage(target.channel, message)));
       return endWhenSent(span, sent.then(taken('message')));
     },
     publish: event => {
@@ -97,7 +110,7 @@ export const createClientApi = (
         span?.end(error);
         return Promise.reject(error);
       }
-      const sent = connection ? connection.publishMessage(event.type, message) : ready().then(c => c.publishMessage(event.type, message));
+      const sent = connection ? checked(connection, target.maxMessageSize, message, event.type, c => c.publishMessage(event.type, message)) : ready().then(c => checked(c, target.maxMessageSize, message, event.type, () => c.publishMessage(event.type, message)));
       return endWhenSent(span, sent.then(taken('publication')));
     },
     send: <R extends Event>(event: Event) =>
@@ -107,6 +120,11 @@ export const createClientApi = (
         const out = outgoingEvent(event);
         const producing = startProducerSpan(system, 'send', target.channel, out, event);
         const message = toTransportMessage(out, target.wire, transformer, true);
+        const tooLarge = oversize(message.data, target.maxMessageSize, target.channel);
+        if (tooLarge) {
+          producing?.end(tooLarge);
+          throw tooLarge;
+        }
         const timeout = target.timeout ?? conn.config.timeout;
         if (target.wire !== 'envelope') return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout }));
         // the envelope is the whole message: a transport that picks the reply address has it framed in
@@ -152,7 +170,7 @@ export const MessagingClient =
     const connection = await layer.connect({ isConsumer: false });
     return createClientApi(
       connection,
-      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout, system: layer.config.system, transport: transportName(layer.type) },
+      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout, system: layer.config.system, transport: transportName(layer.type), maxMessageSize: layer.config.maxMessageSize },
       config.msgTransformer ?? jsonTransformer,
     );
   };

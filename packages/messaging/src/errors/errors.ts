@@ -40,15 +40,57 @@ export class TimeoutError extends CoreError {
  */
 export class BrokerUnavailableError extends CoreError {
   override readonly name = 'BrokerUnavailableError';
+  /**
+   * `true` when the message was handed to the broker but no answer came (the connection
+   * dropped or the wait ran out): it may have been stored. Re-sending it with the same
+   * `metadata.id` is then safe where the transport deduplicates (Redis streams with
+   * `idempotenceWindow`, NATS JetStream, Kafka, SQS FIFO); see docs/guarantees.md.
+   * `false`: the message is known not stored. Since 0.2.0.
+   */
+  readonly maybeDelivered: boolean;
   constructor(
     readonly host: string,
     readonly timeout: number,
     cause?: unknown,
+    options: { maybeDelivered?: boolean } = {},
   ) {
     super(
-      `The broker at ${host} did not take the message within ${timeout} ms: it is down or unreachable. ` +
-        'The message was not sent; retry later, or raise `timeout` to wait longer for reconnection.',
+      options.maybeDelivered
+        ? `The broker at ${host} did not confirm the message within ${timeout} ms (the connection dropped or hung after it was sent): ` +
+            'it MAY have been stored. Re-send it with the same metadata.id: that is safe when the idempotent producer is on ' +
+            '(e.g. Redis streams `idempotenceWindow`, the default), else the re-send may be a duplicate.'
+        : `The broker at ${host} did not take the message within ${timeout} ms: it is down or unreachable. ` +
+            'The message was not sent; retry later, or raise `timeout` to wait longer for reconnection.',
       { context: 'messaging.transport', cause },
+    );
+    this.maybeDelivered = options.maybeDelivered === true;
+  }
+}
+
+/**
+ * A message body is larger than `maxMessageSize`: rejected before it was sent (or, received,
+ * dead-lettered with reason `oversize`).
+ *
+ * @example
+ * ```ts
+ * import { MessageTooLargeError } from '@tributary/messaging';
+ * new MessageTooLargeError('orders', 2_000_000, 1_048_576).name; // 'MessageTooLargeError'
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class MessageTooLargeError extends CoreError {
+  override readonly name = 'MessageTooLargeError';
+  constructor(
+    readonly channel: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      `A message for "${channel}" is ${size} bytes, over the limit of ${limit} bytes (\`maxMessageSize\`). ` +
+        'Send a reference (an id or a URL to object storage) instead of the data, split it, or raise `maxMessageSize` ' +
+        "on both sides (within the broker's own limit).",
+      { context: 'messaging.limits' },
     );
   }
 }

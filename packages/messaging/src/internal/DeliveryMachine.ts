@@ -1,3 +1,4 @@
+import { oversize } from './messageSize';
 import { DELIVERY_TRACKER, encodeError, Event, getDeliveryTracker, Logger, LoggerLevel, UNHANDLED_ERROR_SUFFIX } from '@tributary/core';
 import { merge, Observable, Subject, Subscription } from 'rxjs';
 import type { Transport } from '../transport/Transport';
@@ -88,7 +89,7 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
   /** Starts consuming into the listener. */
   start(handle: ListenerHandle): void {
     this.handle = handle;
-    this.rules = { channel: this.channel, wire: this.layer.wire, transformer: handle.transformer, maxAttempts: this.layer.expectAck ? undefined : this.layer.retry.maxAttempts };
+    this.rules = { channel: this.channel, wire: this.layer.wire, transformer: handle.transformer, maxAttempts: this.layer.expectAck ? undefined : this.layer.retry.maxAttempts, maxMessageSize: this.layer.maxMessageSize };
     this.consuming = this.transport.message$.subscribe({
       next: message => this.receive(message),
       error: error => this.report(error, 'consumer stream failed'),
@@ -227,7 +228,8 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     const span = this.telemetry.output(routed.event, tracker instanceof Delivery ? tracker : undefined, routed.destination);
     const message = toTransportMessage(routed.event, this.layer.wire, this.handle!.transformer, true);
     tracker?.begin();
-    this.transport.emitMessage(routed.destination, message).then(
+    const tooLarge = oversize(message.data, this.layer.maxMessageSize, routed.destination);
+    (tooLarge ? Promise.reject(tooLarge) : this.transport.emitMessage(routed.destination, message)).then(
       () => {
         tracker?.end();
         span?.end();

@@ -2,6 +2,7 @@ import { encodeError, Event } from '@tributary/core';
 import { MalformedMessageError, MaxAttemptsExceededError } from '../errors/errors';
 import type { DeadLetterInfo, TransportMessage, TransportMessageTransformer, TransportWire } from '../transport/transport.interface';
 import { DecodeFailure, fromTransportMessage } from './codec';
+import { oversize } from './messageSize';
 
 /** A received message, decoded and checked: an event to dispatch, or why it is dead-lettered at once. */
 export type Incoming =
@@ -15,14 +16,19 @@ export interface IncomingRules {
   readonly transformer: TransportMessageTransformer;
   /** Past this attempt a message was delivered again and again without settling (manual mode: no limit). */
   readonly maxAttempts: number | undefined;
+  /** The largest body in bytes (0 or absent: no limit). */
+  readonly maxMessageSize?: number;
 }
 
 /**
- * Decodes a transport message and guards the delivery machine against it: bytes that are no
+ * Decodes a transport message and guards the delivery machine against it: a body over
+ * `maxMessageSize` is `oversize` (a length check, before decoding); bytes that are no
  * event are `malformed`; a message delivered past `retry.maxAttempts` without ever being
  * settled (it crashes its consumers) is dead-lettered before any effect sees it again.
  */
 export const decodeIncoming = (message: TransportMessage, rules: IncomingRules): Incoming => {
+  const tooLarge = oversize(message.data, rules.maxMessageSize, rules.channel);
+  if (tooLarge) return { ok: false, error: tooLarge, deadLetter: { reason: 'oversize', error: encodeError(tooLarge), attempts: message.attempt ?? 1 } };
   let event: Event;
   try {
     event = fromTransportMessage(message, rules.wire, rules.transformer);

@@ -82,6 +82,15 @@ export interface RedisStrategyOptions extends DeliveryOptions {
   consumer?: string;
   /** streams: approximate stream retention (`XADD ... MAXLEN ~`); `false` keeps everything. Default 100 000. */
   maxLen?: number | false;
+  /**
+   * streams: the idempotent producer's window, ms. An `emit`/`send`/`publish` whose
+   * `metadata.id` was already added to the same stream within this window adds no second
+   * entry (one Lua script records the id with the entry), so re-sending a message rejected
+   * with `BrokerUnavailableError` (`maybeDelivered: true`) never duplicates it. `0` turns it
+   * off (a plain `XADD`). Default 120 000. Redis Cluster: put a `{hash tag}` in `keyPrefix`
+   * or `channel` (the id keys share the stream key's tag).
+   */
+  idempotenceWindow?: number;
   /** streams: how long (ms) the entries of a dead consumer wait before another claims them (`XAUTOCLAIM`); live consumers renew theirs. Default 30 000. */
   claimIdleTime?: number;
   /** streams: entries read per `XREADGROUP`, and the most in flight at once. Default 32. */

@@ -3,6 +3,7 @@ import {
   BoundDependency,
   combineEffects,
   contextFactory,
+  disposeContext,
   Context,
   createEffectContext,
   createLogger,
@@ -110,6 +111,10 @@ export const createMicroservice = async <T extends Transport | TransportProvider
 
   return Object.assign(start, {
     context,
-    close: (closeOptions?: CloseOptions) => connection?.close(closeOptions) ?? Promise.resolve(),
+    // drain and disconnect, then release what the context's bindings hold (`onDispose`)
+    close: async (closeOptions?: CloseOptions) => {
+      await connection?.close(closeOptions);
+      await disposeContext(context);
+    },
   });
 };

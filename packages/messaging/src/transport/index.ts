@@ -23,7 +23,7 @@ export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions 
 export type { RetryOptions } from './retry';
 export { DEFAULT_TIMEOUT } from './transportOptions';
 export type { DeliveryOptions } from './transportOptions';
-export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY } from './resolveDeliveryOptions';
+export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY, DEFAULT_MAX_MESSAGE_SIZE } from './resolveDeliveryOptions';
 export type { ResolvedDeliveryOptions } from './resolveDeliveryOptions';
 export { PendingReplies } from './pendingReplies';
 export { InFlightMessages } from './InFlightMessages';
@@ -33,4 +33,4 @@ export { provideTransportLayer } from './provideTransportLayer';
 export type { TransportProvider } from './provideTransportLayer';
 export { createLocalTransportLayer } from '../local/createLocalTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './TransportOptionsMap';
-export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError } from '../errors/errors';
+export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError, MessageTooLargeError } from '../errors/errors';

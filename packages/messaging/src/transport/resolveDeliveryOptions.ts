@@ -17,7 +17,12 @@ export interface ResolvedDeliveryOptions {
   readonly concurrency: number;
   /** ms from dispatch to settlement past which a warning is logged; 0: never. */
   readonly slowHandlerWarning: number;
+  /** The largest message body in bytes; 0: no limit. */
+  readonly maxMessageSize: number;
 }
+
+/** The largest message body by default, bytes (1 MiB). */
+export const DEFAULT_MAX_MESSAGE_SIZE = 1_048_576;
 
 /** Keyed events handled at once by default. */
 export const DEFAULT_CONCURRENCY = 32;
@@ -60,6 +65,10 @@ export const resolveDeliveryOptions = (
   if (typeof slowHandlerWarning !== 'number' || !(slowHandlerWarning >= 0)) {
     throw invalid(transport, `\`slowHandlerWarning\` must be a number of ms ≥ 0 (0: no warning), got ${JSON.stringify(slowHandlerWarning)}.`);
   }
+  const maxMessageSize = options?.maxMessageSize ?? defaults.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+  if (!Number.isInteger(maxMessageSize) || maxMessageSize < 0) {
+    throw invalid(transport, `\`maxMessageSize\` must be a whole number of bytes ≥ 0 (0: no limit), got ${JSON.stringify(maxMessageSize)}.`);
+  }
   return {
     timeout,
     expectAck: options?.expectAck ?? defaults.expectAck ?? false,
@@ -67,6 +76,7 @@ export const resolveDeliveryOptions = (
     subscribe,
     concurrency,
     slowHandlerWarning,
+    maxMessageSize,
   };
 };
 
@@ -88,4 +98,5 @@ export const deliveryConfig = (resolved: ResolvedDeliveryOptions): ResolvedDeliv
   subscribe: resolved.subscribe,
   concurrency: resolved.concurrency,
   slowHandlerWarning: resolved.slowHandlerWarning,
+  maxMessageSize: resolved.maxMessageSize,
 });

@@ -56,7 +56,7 @@ export type TransportWire = 'body' | 'envelope' | 'object';
  * @since 0.1.0
  * @category delivery
  */
-export type DeadLetterReason = 'failed' | 'unhandled' | 'malformed' | 'rejected' | 'timeout' | 'unsupported-version';
+export type DeadLetterReason = 'failed' | 'unhandled' | 'malformed' | 'rejected' | 'timeout' | 'unsupported-version' | 'oversize';
 
 /**
  * What travels with a dead letter (AMQP: `x-error-name`, `x-error-message`, `x-attempts`,
@@ -111,6 +111,8 @@ export interface TransportLayerConfig {
   system?: string;
   /** Warn when a message takes longer than this many ms from dispatch to settlement (0 or absent: never). */
   slowHandlerWarning?: number;
+  /** The largest message body in bytes (0 or absent: no limit); see `DeliveryOptions.maxMessageSize`. */
+  maxMessageSize?: number;
 }
 
 /**

@@ -24,6 +24,13 @@ export interface DeliveryOptions {
    * (its effects were slow). Default 0: never.
    */
   slowHandlerWarning?: number;
+  /**
+   * The largest message body, in bytes: `emit`, `send` and `publish` reject a bigger one with
+   * `MessageTooLargeError` before sending it, and a received one is dead-lettered with reason
+   * `oversize` before it is decoded. Default 1 MiB (1 048 576); `0`: no limit. Bodies that are
+   * no bytes (the local transport's objects) are not measured.
+   */
+  maxMessageSize?: number;
 }
 
 /** Marble.js's default timeout, kept. */

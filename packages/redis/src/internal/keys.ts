@@ -17,6 +17,12 @@ export interface RedisKeys {
   readonly retryData: string;
   /** streams: hash pattern → ms since epoch when this service first subscribed it. */
   readonly subscriptions: string;
+  /**
+   * streams: the key recording that message `id` was added to `stream` (a Redis key name),
+   * for the idempotent producer. It extends the stream's name, so it shares the stream's
+   * `{hash tag}` (Redis Cluster) when the stream key has one.
+   */
+  producedId(stream: string, id: string): string;
   /** The stream or channel `publish` writes events of `type` to. */
   topic(type: string): string;
   /** The event type of a topic key or channel, or undefined when it is none. */
@@ -45,6 +51,7 @@ export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
     retryQueue: prefixed(`${channel}:retry`),
     retryData: prefixed(`${channel}:retry:data`),
     subscriptions: prefixed(`${channel}:subscriptions`),
+    producedId: (stream, id) => `${stream}:ids:${id}`,
     topic: type => topicPrefix + type,
     topicOf: name => (name.startsWith(topicPrefix) ? name.slice(topicPrefix.length) : undefined),
     topicIndex: prefixed('topic-index'),

@@ -18,6 +18,8 @@ export interface ResolvedRedisOptions extends ResolvedDeliveryOptions {
   readonly claimIdleTime: number;
   readonly batchSize: number;
   readonly blockTime: number;
+  /** streams: the idempotent producer's window, ms; 0: off. */
+  readonly idempotenceWindow: number;
   readonly keys: RedisKeys;
   /** `redis://host:port`, credentials masked, for messages and logs. */
   readonly address: string;
@@ -36,6 +38,15 @@ export const defaultConsumer = (channel: string): string => {
 const positive = (name: string, value: number): number => {
   if (!Number.isFinite(value) || value <= 0) {
     throw new CoreError(`@tributary/redis: option "${name}" must be a positive number of milliseconds or items, got ${value}.`, {
+      context: 'redis.options',
+    });
+  }
+  return value;
+};
+
+const windowOf = (value: number): number => {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new CoreError(`@tributary/redis: option "idempotenceWindow" must be a whole number of milliseconds (0 turns the idempotent producer off), got ${value}.`, {
       context: 'redis.options',
     });
   }
@@ -102,6 +113,7 @@ export const resolveOptions = (options: RedisStrategyOptions): ResolvedRedisOpti
     claimIdleTime: positive('claimIdleTime', options.claimIdleTime ?? DEFAULT_REDIS_OPTIONS.claimIdleTime),
     batchSize: Math.floor(positive('batchSize', options.batchSize ?? DEFAULT_REDIS_OPTIONS.batchSize)),
     blockTime: positive('blockTime', options.blockTime ?? DEFAULT_REDIS_OPTIONS.blockTime),
+    idempotenceWindow: windowOf(options.idempotenceWindow ?? DEFAULT_REDIS_OPTIONS.idempotenceWindow),
     keys,
     address: `${tls ? 'rediss' : 'redis'}://${credentials}${parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host}:${port}`,
     client,

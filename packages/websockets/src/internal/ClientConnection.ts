@@ -11,6 +11,8 @@ import type { OutgoingFrame } from './wire';
 export interface ClientHost {
   readonly maxBufferedBytes: number;
   readonly closeTimeout: number;
+  readonly maxPendingMessages: number;
+  readonly maxMessagesPerSecond: number;
   encode(event: Event): OutgoingFrame;
   broadcast(event: Event): number;
   publish(event: Event): number;
@@ -39,6 +41,12 @@ export class ClientConnection implements WebSocketClientConnection {
   private readonly patterns = new Set<string>();
   private cut = false;
   private closeTimer?: NodeJS.Timeout;
+  /** Messages received whose processing has not finished (see `processed`). */
+  private unprocessed = 0;
+  private paused = false;
+  /** Rate limit: a token bucket of `maxMessagesPerSecond`, refilled continuously. */
+  private tokens: number;
+  private refilledAt = Date.now();
 
   constructor(
     private readonly socket: WebSocket,
@@ -46,8 +54,19 @@ export class ClientConnection implements WebSocketClientConnection {
     readonly auth: unknown,
     private readonly host: ClientHost,
   ) {
+    this.tokens = host.maxMessagesPerSecond;
     socket.on('message', (data, isBinary) => {
       this.isAlive = true;
+      if (this.cut) return;
+      if (!this.takeToken()) {
+        this.cut = true;
+        this.close(WebSocketStatus.POLICY_VALIDATION, `Rate limit: over ${this.host.maxMessagesPerSecond} messages a second`);
+        return;
+      }
+      if (++this.unprocessed >= this.host.maxPendingMessages && !this.paused) {
+        this.paused = true;
+        this.socket.pause();
+      }
       this.messages.next(isBinary ? (data as Buffer) : data.toString());
     });
     socket.on('pong', () => {
@@ -60,6 +79,31 @@ export class ClientConnection implements WebSocketClientConnection {
       this.closed.next({ code, reason: reason.toString() });
       this.closed.complete();
     });
+  }
+
+  /** One received message was processed (its effects finished, or it was refused): read more when reading was paused. */
+  processed(): void {
+    if (this.unprocessed > 0) this.unprocessed--;
+    if (this.paused && this.unprocessed < this.host.maxPendingMessages) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** How many received messages are still being processed. */
+  get pendingMessages(): number {
+    return this.unprocessed;
+  }
+
+  private takeToken(): boolean {
+    const rate = this.host.maxMessagesPerSecond;
+    if (!rate) return true;
+    const now = Date.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.refilledAt) * rate) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens--;
+    return true;
   }
 
   get readyState(): number {

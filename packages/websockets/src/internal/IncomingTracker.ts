@@ -9,7 +9,11 @@ export class IncomingTracker implements DeliveryTracker {
   private open = 1;
   private isMatched = false;
 
-  constructor(private readonly unmatched: () => void) {}
+  /** `done`: the message's work is over (matched or not): flow control reads the next one. */
+  constructor(
+    private readonly unmatched: () => void,
+    private done: () => void = () => undefined,
+  ) {}
 
   matched(): void {
     this.isMatched = true;
@@ -20,7 +24,11 @@ export class IncomingTracker implements DeliveryTracker {
   }
 
   end(): void {
-    if (--this.open === 0 && !this.isMatched) this.unmatched();
+    if (--this.open !== 0) return;
+    const done = this.done;
+    this.done = () => undefined; // once, even if late work begins and ends again
+    done();
+    if (!this.isMatched) this.unmatched();
   }
 
   dispatched(): void {

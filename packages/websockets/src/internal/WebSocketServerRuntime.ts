@@ -45,6 +45,14 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
     return this.options.maxBufferedBytes;
   }
 
+  get maxPendingMessages(): number {
+    return this.options.maxPendingMessages;
+  }
+
+  get maxMessagesPerSecond(): number {
+    return this.options.maxMessagesPerSecond;
+  }
+
   get closeTimeout(): number {
     return this.options.closeTimeout;
   }
@@ -89,6 +97,10 @@ export class WebSocketServerRuntime implements WebSocketServerConnection, Client
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.state !== 'listening') return rejectUpgrade(socket, 503, 'The WebSocket server is not accepting connections');
+    if (this.clients.size + this.pending.size >= this.options.maxConnections) {
+      this.log(LoggerLevel.WARN, `Refused an upgrade from ${req.socket.remoteAddress ?? '-'}: ${this.clients.size} clients, at maxConnections (${this.options.maxConnections})`);
+      return rejectUpgrade(socket, 503, `Too many connections (maxConnections ${this.options.maxConnections}): try again later`, { 'Retry-After': '5' });
+    }
     socket.on('error', () => socket.destroy());
     this.pending.add(socket);
     checkUpgrade(req, this.options, this.options.handshakeTimeout)

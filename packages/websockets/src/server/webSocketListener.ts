@@ -16,6 +16,7 @@ import { defaultError$ } from '../error/defaultError';
 import { UnknownEventError, WebSocketConnectionError } from '../error/errors';
 import { wasDelivered } from '../internal/delivered';
 import { IncomingTracker } from '../internal/IncomingTracker';
+import { ClientConnection } from '../internal/ClientConnection';
 import { optional } from '../internal/optional';
 import { createSubscriptionEffect } from '../internal/subscriptionEffect';
 import { decodeIncoming, isEvent } from '../internal/wire';
@@ -134,15 +135,18 @@ export const webSocketListener = createListener<WebSocketListenerConfig, WebSock
     });
     connection.add(() => running.close());
 
+    // inbound flow control: the socket is read again as received messages are processed
+    const processed = client instanceof ClientConnection ? () => client.processed() : () => undefined;
     connection.add(
       client.message$.subscribe(data => {
         let event: Event;
         try {
           event = decodeIncoming(eventTransformer, data, client.id);
         } catch (error) {
+          processed();
           return report(error as Error);
         }
-        const tracker = new IncomingTracker(() => report(new UnknownEventError(event)));
+        const tracker = new IncomingTracker(() => report(new UnknownEventError(event)), processed);
         event.metadata![DELIVERY_TRACKER] = tracker;
         const previous = current;
         current = event;

@@ -77,11 +77,29 @@ export interface WebSocketServerOptions {
   authenticate?: AuthenticateFn;
   /** The `ws` / Marble.js hook; see {@link VerifyClientFn}. Runs before `authenticate`. */
   verifyClient?: VerifyClientFn;
+  /**
+   * Most clients connected (or in their upgrade checks) at once; an upgrade over it is
+   * refused with HTTP 503 and `Retry-After`. Since 0.2.0.
+   */
+  maxConnections?: number;
+  /**
+   * Inbound flow control: messages of one client received but not yet processed (their
+   * effects still running). At this many the server stops reading that client's socket (TCP
+   * back-pressure slows the client down) and reads again once one is done. Since 0.2.0.
+   */
+  maxPendingMessages?: number;
+  /**
+   * Messages one client may send per second (a token bucket allowing bursts of this many); a
+   * client over it is closed with 1008 (policy violation): a flooding client is a misbehaving
+   * one, and dropping its messages silently would hide that. 0: no limit. Since 0.2.0.
+   */
+  maxMessagesPerSecond?: number;
 }
 
 /**
  * Defaults of {@link WebSocketServerOptions}: 1 MiB messages, a 30 s heartbeat, 1 MiB of
- * pending output per client, 5 s to close, 10 s for upgrade checks.
+ * pending output per client, 5 s to close, 10 s for upgrade checks, 10 000 connections, 64
+ * unprocessed messages and 1 000 messages a second per client.
  *
  * @example
  * ```ts
@@ -97,4 +115,7 @@ export const DEFAULT_WEBSOCKET_SERVER_OPTIONS = {
   maxBufferedBytes: 1024 * 1024,
   closeTimeout: 5_000,
   handshakeTimeout: 10_000,
+  maxConnections: 10_000,
+  maxPendingMessages: 64,
+  maxMessagesPerSecond: 1_000,
 } as const satisfies WebSocketServerOptions;

@@ -1,29 +1,72 @@
+import { BrokerUnavailableError } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import type { ModeContext } from '../TransportMode';
 import { toBytes } from '../envelope';
 import { xaddArgs } from '../deadLetterFields';
 import { toEntryFields } from './entryFields';
+import { idempotentAdd } from './idempotentAdd';
 
 /**
- * `emit` / `send` in streams mode: `XADD` to the service's stream (`MAXLEN ~ maxLen`); to a
- * reply address, `PUBLISH` (replies are ephemeral). Within `timeout`.
+ * Runs a write within `timeout`. A failure after the command went out on the connection
+ * (the connection dropped with it unanswered, e.g. ioredis `AbortError` for a half-answered
+ * auto-pipeline, or the wait ran out) may have been stored: it becomes
+ * `BrokerUnavailableError` with `maybeDelivered: true`. An error answer from Redis, or a
+ * timeout before the connection was ready, means not stored: it is passed on as it is.
+ */
+const write = async <T>(ctx: ModeContext, command: () => Promise<T>): Promise<T> => {
+  let sent = false;
+  try {
+    return await ctx.withinTimeout(() => {
+      sent = true;
+      return command();
+    });
+  } catch (error) {
+    if (!sent || (error as Error)?.name === 'ReplyError') throw error;
+    if (error instanceof BrokerUnavailableError && error.maybeDelivered) throw error;
+    const cause = error instanceof BrokerUnavailableError ? error.cause : error;
+    throw new BrokerUnavailableError(ctx.options.address, ctx.options.timeout, cause, { maybeDelivered: true });
+  }
+};
+
+/**
+ * `emit` / `send` in streams mode: `XADD` to the service's stream (`MAXLEN ~ maxLen`), through
+ * the idempotent producer when the message has an id (see `idempotentAdd`); to a reply
+ * address, `PUBLISH` (replies are ephemeral). Within `timeout`.
  */
 export const produce = async (ctx: ModeContext, channel: string, message: TransportMessage, routing?: { replyTo: string; correlationId: string }): Promise<void> => {
-  const { keys, maxLen } = ctx.options;
+  const { keys, maxLen, idempotenceWindow } = ctx.options;
   const replies = keys.replyChannelOf(channel);
-  if (replies) await ctx.withinTimeout(() => ctx.command.publish(replies, toBytes(message.data)));
-  else await ctx.withinTimeout(() => ctx.command.call('XADD', xaddArgs(keys.prefixed(channel), maxLen, toEntryFields(message, routing))));
+  if (replies) {
+    await ctx.withinTimeout(() => ctx.command.publish(replies, toBytes(message.data)));
+    return;
+  }
+  const stream = keys.prefixed(channel);
+  const fields = toEntryFields(message, routing);
+  const id = message.messageId;
+  if (id && idempotenceWindow > 0) {
+    await write(ctx, () => idempotentAdd(ctx.command, { stream, idKey: keys.producedId(stream, id), window: idempotenceWindow, maxLen, fields }));
+  } else await write(ctx, () => ctx.command.call('XADD', xaddArgs(stream, maxLen, fields)));
 };
 
 /**
  * `publish` in streams mode: `XADD` to `topic:<type>` and note the type in `topic-index`, in
- * one `MULTI`; the first event of a type is announced, so that pattern subscribers start
- * reading its stream at once (they would also find it at their next maintenance).
+ * one step (a script with the idempotent producer, else `MULTI`); the first event of a type
+ * is announced, so that pattern subscribers start reading its stream at once (they would also
+ * find it at their next maintenance).
  */
 export const publishToTopic = async (ctx: ModeContext, topic: string, message: TransportMessage): Promise<void> => {
-  const { keys, maxLen } = ctx.options;
-  const results = await ctx.withinTimeout(() =>
-    ctx.command.multi().call('XADD', xaddArgs(keys.topic(topic), maxLen, toEntryFields(message))).sadd(keys.topicIndex, topic).exec(),
-  );
-  if (results?.[1]?.[1] === 1) await ctx.command.publish(keys.topicAnnounce, topic);
+  const { keys, maxLen, idempotenceWindow } = ctx.options;
+  const stream = keys.topic(topic);
+  const fields = toEntryFields(message);
+  const id = message.messageId;
+  let isNew: boolean;
+  if (id && idempotenceWindow > 0) {
+    const idKey = keys.producedId(stream, id);
+    const result = await write(ctx, () => idempotentAdd(ctx.command, { stream, idKey, window: idempotenceWindow, maxLen, fields, topic: { index: keys.topicIndex, name: topic } }));
+    isNew = result === 'new-topic';
+  } else {
+    const results = await write(ctx, () => ctx.command.multi().call('XADD', xaddArgs(stream, maxLen, fields)).sadd(keys.topicIndex, topic).exec());
+    isNew = results?.[1]?.[1] === 1;
+  }
+  if (isNew) await ctx.command.publish(keys.topicAnnounce, topic);
 };
