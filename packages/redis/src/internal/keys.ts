@@ -7,6 +7,8 @@ export interface RedisKeys {
   readonly prefix: string;
   /** `prefix + name`. */
   prefixed(name: string): string;
+  /** The stream or pubsub channel of the service `channel` (a target of emit and send). */
+  stream(channel: string): string;
   /** This service's pubsub channel or stream. */
   readonly channel: string;
   /** `<channel>:dead-letter` stream. */
@@ -34,17 +36,26 @@ export interface RedisKeys {
 const TOPIC = 'topic:';
 const REPLY = /^(.*:reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:#[^#]*)?$/;
 
-export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
+/**
+ * On Redis Cluster (`cluster: true`) a service's names carry its channel as hash tag,
+ * `<prefix>{<channel>}...`, so that its stream and the keys settled with it in one `MULTI` or
+ * script (retries, dead letters, subscriptions) share one slot. On a single server the names
+ * stay as they always were (a tag would rename existing users' streams).
+ */
+export const createRedisKeys = (prefix: string, channel: string, cluster = false): RedisKeys => {
   const prefixed = (name: string): string => prefix + name;
+  const stream = (name: string): string => (cluster ? prefixed(`{${name}}`) : prefixed(name));
+  const own = stream(channel);
   const topicPrefix = prefixed(TOPIC);
   return {
     prefix,
     prefixed,
-    channel: prefixed(channel),
-    deadLetter: prefixed(`${channel}:dead-letter`),
-    retryQueue: prefixed(`${channel}:retry`),
-    retryData: prefixed(`${channel}:retry:data`),
-    subscriptions: prefixed(`${channel}:subscriptions`),
+    stream,
+    channel: own,
+    deadLetter: `${own}:dead-letter`,
+    retryQueue: `${own}:retry`,
+    retryData: `${own}:retry:data`,
+    subscriptions: `${own}:subscriptions`,
     topic: type => topicPrefix + type,
     topicOf: name => (name.startsWith(topicPrefix) ? name.slice(topicPrefix.length) : undefined),
     topicIndex: prefixed('topic-index'),
@@ -56,3 +67,13 @@ export const createRedisKeys = (prefix: string, channel: string): RedisKeys => {
     },
   };
 };
+
+/** The part of a key Redis Cluster hashes: the first non-empty `{...}`, or the whole key. */
+const hashed = (key: string): string => {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+};
+
+/** Whether Redis Cluster certainly puts `keys` in one slot (same hashed part), so one `MULTI` may hold them. */
+export const sameSlot = (...keys: readonly string[]): boolean => keys.every(key => hashed(key) === hashed(keys[0]));

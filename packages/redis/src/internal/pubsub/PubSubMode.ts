@@ -107,7 +107,7 @@ export class PubSubMode implements TransportMode {
 
   async emit(channel: string, message: TransportMessage): Promise<boolean> {
     const { keys } = this.ctx.options;
-    const target = keys.replyChannelOf(channel) ?? keys.prefixed(channel);
+    const target = keys.replyChannelOf(channel) ?? keys.stream(channel);
     await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
     return true;
   }
