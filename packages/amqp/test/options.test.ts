@@ -68,7 +68,7 @@ describe('options', () => {
       reconnect: { initialDelay: 100, maxDelay: 5000 },
       socketOptions: { noDelay: true, timeout: 10_000 },
     });
-    expect(new URL(o.url).searchParams.get('heartbeat')).toBe('10');
+    expect(new URL(o.urls[0]).searchParams.get('heartbeat')).toBe('10');
     expect(o.host).toBe('amqp://guest:***@127.0.0.1:5672');
   });
 
@@ -83,8 +83,8 @@ describe('options', () => {
       deadLetter: false,
       retry: { maxAttempts: 2 },
     });
-    expect(new URL(o.url).searchParams.get('heartbeat')).toBe('3');
-    expect(new URL(o.url).pathname).toBe('/vhost');
+    expect(new URL(o.urls[0]).searchParams.get('heartbeat')).toBe('3');
+    expect(new URL(o.urls[0]).pathname).toBe('/vhost');
     expect(o.queueOptions).toEqual({ durable: true, maxLength: 10 });
     expect(o.reconnect).toEqual({ initialDelay: 100, maxDelay: 100 });
     expect(o.socketOptions.noDelay).toBe(false);

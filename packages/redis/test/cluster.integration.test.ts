@@ -89,6 +89,7 @@ describe('Redis Cluster: a master killed under load', () => {
     let failed = 0;
     let next = 0;
     let killedAt = 0;
+    let restart: NodeJS.Timeout | undefined;
     const total = 2_000;
     const killAfter = 600;
     const started = Date.now();
@@ -107,12 +108,14 @@ describe('Redis Cluster: a master killed under load', () => {
           killedAt = Date.now();
           process.kill(master.pid, 'SIGKILL');
           // a supervisor restarts it after a while; until then the promoted replica has no replica
-          setTimeout(() => restartNode(master.port), 5_000).unref();
+          restart = setTimeout(() => restartNode(master.port), 5_000);
         }
       }
     };
     await Promise.all(Array.from({ length: 20 }, worker));
     const emitted = Date.now();
+    // not after the cluster is stopped
+    clearTimeout(restart);
     const beforeKill = killedAt - started;
     await waitFor(() => [...acknowledged].every(n => received.includes(n)), 30_000, 'every acknowledged emit received').catch(() => undefined);
     const unique = new Set(received);

@@ -17,7 +17,7 @@ healthy() {
 node() {
   redis-server --port "$1" --bind 127.0.0.1 --cluster-enabled yes \
     --cluster-config-file "$DIR/nodes-$1.conf" --cluster-node-timeout 2000 \
-    --dir "$DIR" --save '' --appendonly no --daemonize yes \
+    --dir "$DIR" --dbfilename "dump-$1.rdb" --save '' --appendonly no --daemonize yes \
     --pidfile "$DIR/redis-$1.pid" --logfile "$DIR/redis-$1.log"
 }
 
@@ -25,7 +25,9 @@ start() {
   mkdir -p "$DIR"
   if healthy; then echo "$DIR"; return; fi
   stop >/dev/null
-  rm -f "$DIR"/*.conf "$DIR"/*.pid "$DIR"/*.log
+  rm -f "$DIR"/*.conf "$DIR"/*.pid "$DIR"/*.log "$DIR"/*.rdb
+  # a start that fails leaves nothing running
+  trap 'stop' ERR
   for port in "${PORTS[@]}"; do
     if redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1; then
       echo "port $port is taken by a server this script did not start; stop it first" >&2
@@ -38,12 +40,13 @@ start() {
   done
   redis-cli --cluster create $(printf '127.0.0.1:%s ' "${PORTS[@]}") --cluster-replicas 1 --cluster-yes >"$DIR/create.log" 2>&1
   for _ in $(seq 100); do healthy && break; sleep 0.1; done
-  healthy || { echo "the cluster did not become healthy, see $DIR" >&2; exit 1; }
+  healthy || { echo "the cluster did not become healthy, see $DIR" >&2; stop; exit 1; }
   # every replica attached (a failover test needs one per master)
   for _ in $(seq 100); do
     [ "$(redis-cli -h 127.0.0.1 -p 7000 cluster nodes | grep -c 'slave.*connected')" = 3 ] && break
     sleep 0.1
   done
+  trap - ERR
   echo "$DIR"
 }
 
