@@ -32,13 +32,21 @@ const declare = async <T>(subject: string, action: () => Promise<T>): Promise<T>
   }
 };
 
+/**
+ * With a quorum main queue the retry queues are quorum queues too (a classic queue lives on
+ * one node: when that node is down it cannot even be declared, and a service could not
+ * reconnect to a survivor), dead-lettering back at-least-once (RabbitMQ 3.10+).
+ */
+const quorumRetry = { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+
 /** Declares a retry queue: messages expire after `delay` ms and dead-letter back to the main queue. */
 export const declareRetryQueue = (channel: amqp.Channel, options: ResolvedAmqpOptions, delay: number): Promise<unknown> => {
   const name = retryQueueName(options.queue, delay);
+  const quorum = options.queueType === 'quorum' ? quorumRetry : {};
   return declare(`retry queue "${name}"`, () =>
     channel.assertQueue(name, {
-      durable: durable(options),
-      arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': options.queue },
+      durable: options.queueType === 'quorum' || durable(options),
+      arguments: { 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': options.queue, ...quorum },
     }),
   );
 };
