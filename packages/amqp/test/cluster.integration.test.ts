@@ -103,7 +103,6 @@ describe('RabbitMQ cluster: a quorum queue loses its leader under load', () => {
       serviceErrors: [...serviceErrors].slice(0, 5),
       serviceStatus,
     };
-    // eslint-disable-next-line no-console
     console.log(`RabbitMQ cluster failover: ${JSON.stringify(result)}`);
     expect(result.acknowledged).toBeGreaterThanOrEqual(total);
     expect(result.lost).toBe(0);

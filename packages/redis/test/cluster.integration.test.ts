@@ -132,7 +132,6 @@ describe('Redis Cluster: a master killed under load', () => {
       receivedAllMs: Date.now() - started,
       killedPort: master.port,
     };
-    // eslint-disable-next-line no-console
     console.log(`Redis Cluster failover: ${JSON.stringify(result)}`);
     return result;
   };
