@@ -35,6 +35,8 @@ const createClusterClient = (options: ResolvedRedisOptions, role: ClientRole): R
   const cluster = new Cluster(options.cluster!.map(({ host, port }) => ({ host, port })), {
     lazyConnect: true,
     enableAutoPipelining: role === 'command',
+    // service and reply channels are sharded (SSUBSCRIBE on the node owning each channel)
+    shardedSubscribers: role === 'subscriber',
     clusterRetryStrategy: (times: number) => reconnectDelay(times, { initialDelay: 100, maxDelay: 5_000 }),
     // a failover takes the cluster's node timeout and an election: retry through it (~15 s)
     retryDelayOnFailover: 300,
@@ -51,6 +53,10 @@ const createClusterClient = (options: ResolvedRedisOptions, role: ClientRole): R
   });
   return cluster as unknown as Redis;
 };
+
+/** `PUBLISH`, or `SPUBLISH` for a sharded channel (Redis Cluster: one node per channel, order kept). */
+export const publishTo = (client: Redis, sharded: boolean, channel: string, data: Buffer): Promise<unknown> =>
+  sharded ? client.spublish(channel, data) : client.publish(channel, data);
 
 /** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms (never, for `Infinity`) or when it is closed. */
 export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {

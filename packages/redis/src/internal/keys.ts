@@ -29,6 +29,12 @@ export interface RedisKeys {
   readonly topicAnnounce: string;
   /** A new logical reply address of a client of `channel`; one call's address is `<address>#<call id>`. */
   replyAddress(id: string): string;
+  /**
+   * Whether a pub/sub channel is sharded (`SPUBLISH`/`SSUBSCRIBE`): on a cluster, service and
+   * reply channels are, so that one channel's messages go through one node, in order; topic
+   * channels are not (pattern subscriptions cannot be sharded).
+   */
+  sharded(channel: string): boolean;
   /** The Redis channel of a reply address (with or without a call id), or undefined when `name` is none (replies are always pub/sub). */
   replyChannelOf(name: string): string | undefined;
 }
@@ -58,6 +64,7 @@ export const createRedisKeys = (prefix: string, channel: string, cluster = false
     subscriptions: `${own}:subscriptions`,
     topic: type => topicPrefix + type,
     topicOf: name => (name.startsWith(topicPrefix) ? name.slice(topicPrefix.length) : undefined),
+    sharded: name => cluster && !name.startsWith(topicPrefix) && name !== prefixed('topic-index:new'),
     topicIndex: prefixed('topic-index'),
     topicAnnounce: prefixed('topic-index:new'),
     replyAddress: id => `${channel}:reply:${id}`,

@@ -2,6 +2,7 @@ import { BrokerUnavailableError } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import type { ModeContext } from '../TransportMode';
 import { toBytes } from '../envelope';
+import { publishTo } from '../clients';
 import { xaddArgs } from '../deadLetterFields';
 import { toEntryFields } from './entryFields';
 
@@ -31,7 +32,7 @@ const append = async (ctx: ModeContext, args: Array<string | Buffer | number>): 
 export const produce = async (ctx: ModeContext, channel: string, message: TransportMessage, routing?: { replyTo: string; correlationId: string }): Promise<void> => {
   const { keys, maxLen } = ctx.options;
   const replies = keys.replyChannelOf(channel);
-  if (replies) await ctx.withinTimeout(() => ctx.command.publish(replies, toBytes(message.data)));
+  if (replies) await ctx.withinTimeout(() => publishTo(ctx.command, keys.sharded(replies), replies, toBytes(message.data)));
   else await ctx.withinTimeout(() => append(ctx, xaddArgs(keys.stream(channel), maxLen, toEntryFields(message, routing))));
 };
 
