@@ -14,7 +14,9 @@ export type { TransportProvider } from './transport/provideTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
+export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
 export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
+export type { Amqp10StrategyOptions, Amqp10ReconnectOptions } from './options/Amqp10StrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
@@ -64,6 +66,12 @@ export { EventBusClient, EventBusClientToken } from './eventbus/EventBusClient';
 // replies and manual settlement
 export { reply, MissingEventTypeError } from './reply/reply';
 export { ackEvent, nackEvent, nackAndResendEvent } from './ack/ack';
+
+// dead letters: list and redrive
+export { redriveDeadLetters } from './redrive/redriveDeadLetters';
+export type { RedriveOptions, RedriveResult, RedriveProgress, DeadLetterFilter } from './redrive/redriveDeadLetters';
+export { RedriveNotSupportedError, RedriveFailedError, DeadLetterDestinationNotFoundError } from './redrive/errors';
+export type { DeadLetter } from './transport/DeadLetterStore';
 
 // idempotency
 export { dedupe } from './middlewares/dedupe';

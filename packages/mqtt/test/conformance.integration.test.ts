@@ -8,8 +8,9 @@ describeTransportConformance('MQTT', {
   transport: Transport.MQTT,
   // generated client ids (one per instance); sessions outlive a case by 5 minutes at most
   serviceOptions: (channel, extra) => ({ host: MQTT_URL, channel, sessionExpiry: 300, ...extra }),
-  capabilities: { persistence: false },
+  capabilities: { persistence: false, redrive: false },
   reasons: {
+    redrive: 'not implemented yet: @tributary/mqtt has no openDeadLetters (docs/dead-letters.md, "For transport authors")',
     persistence:
       'MQTT keeps messages only in the sessions of subscribers: an emit before the service ever subscribed is refused (MqttNoSubscribersError); ' +
       'what is emitted while a started service is offline waits in its persistent session (packages/mqtt/test)',

@@ -149,10 +149,10 @@ describe('MQTT failure behaviour (Mosquitto)', () => {
       await services.service({ channel, host, clientId: `${channel}-svc`, reconnect: { initialDelay: 50, maxDelay: 200 } }, { effects: [recorder('Job', seen, () => sleep(5))] });
       const client = await services.client({ channel, host, timeout: 10_000, reconnect: { initialDelay: 50, maxDelay: 200 } });
       const resolved: number[] = [];
-      const rejected: number[] = [];
+      const rejected: string[] = [];
       const emits: Array<Promise<void>> = [];
       for (let n = 0; n < 300; n++) {
-        emits.push(client.emit({ type: 'Job', payload: n }).then(() => void resolved.push(n), () => void rejected.push(n)));
+        emits.push(client.emit({ type: 'Job', payload: n }).then(() => void resolved.push(n), (error: Error) => void rejected.push(`${n}: ${error?.name}: ${error?.message}`)));
         if (n % 100 === 50) {
           await proxy.cut();
           await sleep(300);

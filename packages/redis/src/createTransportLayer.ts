@@ -3,6 +3,7 @@ import { Transport } from '@tributary/messaging';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { RedisStrategyOptions } from './RedisStrategyOptions';
 import { defaultConsumer, resolveOptions } from './internal/resolveOptions';
+import { RedisDeadLetters } from './internal/RedisDeadLetters';
 import { RedisConnection } from './internal/RedisConnection';
 
 /**
@@ -45,6 +46,7 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
       const named = resolved.consumer ? resolved : { ...resolved, consumer: defaultConsumer(resolved.channel) };
       return RedisConnection.open(named, options, isConsumer);
     },
+    openDeadLetters: () => RedisDeadLetters.open(resolved),
   };
 };
 

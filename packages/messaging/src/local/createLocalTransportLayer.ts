@@ -14,6 +14,7 @@ import { PendingReplies } from '../transport/pendingReplies';
 import { InFlightMessages } from '../transport/InFlightMessages';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
 import { NoConsumerError } from '../errors/errors';
+import { localDeadLetters } from './localDeadLetters';
 
 /**
  * Options of `Transport.LOCAL`.
@@ -187,5 +188,6 @@ export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): T
       ...deliveryConfig(delivery),
     },
     connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
+    openDeadLetters: async () => localDeadLetters(broker, channel),
   };
 };

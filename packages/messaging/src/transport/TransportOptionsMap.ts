@@ -1,7 +1,9 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
 import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
+import type { Amqp10StrategyOptions } from '../options/Amqp10StrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
+import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
 
@@ -28,7 +30,9 @@ export interface TransportOptionsMap {
   [Transport.LOCAL]: LocalStrategyOptions;
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
+  [Transport.NATS]: NatsStrategyOptions;
   [Transport.MQTT]: MqttStrategyOptions;
+  [Transport.AMQP10]: Amqp10StrategyOptions;
 }
 
 /**

@@ -16,6 +16,9 @@ export type {
   DeadLetterReason,
   SendOptions,
 } from './transport.interface';
+export { DEAD_LETTER_HEADERS, withoutDeadLetterHeaders } from './DeadLetterStore';
+export { DeadLetterDestinationNotFoundError } from '../redrive/errors';
+export type { DeadLetter, DeadLetterStore } from './DeadLetterStore';
 export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './retry';
 export type { RetryOptions } from './retry';
 export { DEFAULT_TIMEOUT } from './transportOptions';

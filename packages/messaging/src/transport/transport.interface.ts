@@ -2,6 +2,7 @@ import type { EncodedError, Event } from '@tributary/core';
 import type { Observable } from 'rxjs';
 import type { Transport } from './Transport';
 import type { RetryOptions } from './retry';
+import type { DeadLetterStore } from './DeadLetterStore';
 
 /**
  * One message as a transport sees it: the encoded `data` and the metadata a broker carries
@@ -138,6 +139,14 @@ export interface TransportLayer<T extends Transport = Transport> {
   readonly type: T;
   readonly config: TransportLayerConfig;
   connect(opts?: { isConsumer: boolean }): Promise<TransportLayerConnection<T>>;
+  /**
+   * Optional capability: opens the service's dead-letter destination, to list the dead
+   * letters and move them back (`redriveDeadLetters`, `npx tributary dead-letters`). Connects
+   * within the layer's `timeout` or rejects with `BrokerUnavailableError`. A transport
+   * without it cannot redrive (see {@link DeadLetterStore} for the contract).
+   * @since 0.2.0
+   */
+  openDeadLetters?(): Promise<DeadLetterStore>;
 }
 
 /**

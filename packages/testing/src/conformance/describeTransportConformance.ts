@@ -18,6 +18,7 @@ import { reconnectCases } from './reconnect';
 import { healthCases } from './health';
 import { keyOrderCases } from './keyOrder';
 import { versionCases } from './versions';
+import { redriveCases } from './redrive';
 
 /** The case groups, in the order they run: one file each. */
 const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = [
@@ -38,6 +39,7 @@ const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = 
   ['health', healthCases],
   ['per-key order', keyOrderCases],
   ['versions', versionCases],
+  ['redrive', redriveCases],
 ];
 
 /**
@@ -45,7 +47,7 @@ const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = 
  * broker: emit to competing instances, send / reply, publish fan-out, retry with backoff and
  * dead letters, unhandled and malformed messages, validation, manual ack, drain, headers,
  * output routing, persistence, a closed client, reconnection and `health()` through a fault hook, per-key
- * order and version upcasting. Each case uses fresh channel names (`conf-<case>-<random>`)
+ * order, version upcasting and dead-letter redrive. Each case uses fresh channel names (`conf-<case>-<random>`)
  * and closes everything it opened. Cases whose capability the transport lacks are skipped,
  * with the reason in their title. Call it at the top level of a jest test file.
  *
