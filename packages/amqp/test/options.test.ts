@@ -69,7 +69,7 @@ describe('options', () => {
       reconnect: { initialDelay: 100, maxDelay: 5000 },
       socketOptions: { noDelay: true, timeout: 10_000 },
     });
-    expect(new URL(o.url).searchParams.get('heartbeat')).toBe('10');
+    expect(new URL(o.urls[0]).searchParams.get('heartbeat')).toBe('10');
     expect(o.host).toBe('amqp://guest:***@127.0.0.1:5672');
   });
 
@@ -84,8 +84,11 @@ describe('options', () => {
       deadLetter: false,
       retry: { maxAttempts: 2 },
     });
-    expect(new URL(o.url).searchParams.get('heartbeat')).toBe('3');
-    expect(new URL(o.url).pathname).toBe('/vhost');
+    expect(new URL(o.urls[0]).searchParams.get('heartbeat')).toBe('3');
+    expect(new URL(o.urls[0]).pathname).toBe('/vhost');
+    const cluster = resolveAmqpOptions({ host: 'amqp://u:p@n1:5672', hosts: ['amqp://u:p@n2:5672'], queue: 'q' });
+    expect(cluster.urls.map(url => new URL(url).host)).toEqual(['n1:5672', 'n2:5672']);
+    expect(cluster.host).toBe('amqp://u:***@n1:5672,amqp://u:***@n2:5672');
     expect(o.queueOptions).toEqual({ durable: true, maxLength: 10 });
     expect(o.reconnect).toEqual({ initialDelay: 100, maxDelay: 100 });
     expect(o.socketOptions.noDelay).toBe(false);
@@ -96,6 +99,7 @@ describe('options', () => {
   it('refuses what cannot work, saying how to fix it', () => {
     expect(() => resolveAmqpOptions({ host: '127.0.0.1:5672', queue: 'q' })).toThrow(/amqp:\/\/guest:guest@127\.0\.0\.1:5672/);
     expect(() => resolveAmqpOptions({ host: 'amqp://h', queue: '' })).toThrow(/`queue` is required/);
+    expect(() => resolveAmqpOptions({ host: 'amqp://h', hosts: ['h2:5672'], queue: 'q' })).toThrow(/every entry of `hosts`/);
     expect(() => resolveAmqpOptions({ host: 'amqp://h', queue: 'q', queueType: 'quorum', queueOptions: { durable: false } })).toThrow(/quorum queue must be durable/);
   });
 

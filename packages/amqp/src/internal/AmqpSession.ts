@@ -40,6 +40,8 @@ export class AmqpSession {
   private opening?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private readonly waiters = new Set<Waiter>();
+  /** The index in `urls` of the node to try first (the one after the node last connected to). */
+  private nextUrl = 0;
 
   constructor(
     private readonly options: ResolvedAmqpOptions,
@@ -113,11 +115,27 @@ export class AmqpSession {
     return opening;
   }
 
+  /** Connects to the first node of `urls` that answers, starting after the one last used. */
+  private async dial(): Promise<amqp.ChannelModel> {
+    const { urls } = this.options;
+    let failure: unknown;
+    for (let i = 0; i < urls.length; i++) {
+      const index = (this.nextUrl + i) % urls.length;
+      try {
+        const connection = await amqp.connect(urls[index], { ...this.options.socketOptions, clientProperties: { connection_name: this.name } });
+        // when this connection is lost, the next attempt starts with another node
+        this.nextUrl = (index + 1) % urls.length;
+        return connection;
+      } catch (error) {
+        failure = error;
+        if (permanentError(error, this.options.host)) break;
+      }
+    }
+    throw failure;
+  }
+
   private async connect(): Promise<void> {
-    const connection = await amqp.connect(this.options.url, {
-      ...this.options.socketOptions,
-      clientProperties: { connection_name: this.name },
-    });
+    const connection = await this.dial();
     const live = { generation: ++this.generation, connection, alive: true, retryQueues: new Set<number>(), channels: new Set() } as Live;
     connection.on('error', (error: Error) => this.error$.next(error));
     connection.on('close', () => this.lost(live));

@@ -50,6 +50,9 @@ export class Publisher {
         return await confirmPublish(live.publish.ch, live.returns, target.exchange, target.routingKey, content, options, this.options.confirm, within);
       } catch (error) {
         const retry = target.generation === undefined && isChannelGone(error) && Date.now() < within.deadline;
+        // a quorum queue that lost its leader nacks; a channel that published then can go on
+        // being nacked after a new leader took over (RabbitMQ 3.10): start afresh (not retried)
+        if (this.options.queueType === 'quorum' && /nack/i.test(String((error as Error)?.message)) && this.session.current === live) this.session.recover(live);
         if (!retry) throw error;
       }
     }

@@ -6,12 +6,13 @@ import type { ResolvedAmqpOptions } from './resolveOptions';
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
-/** Connects within `timeout` (retrying while refused); credentials and vhost errors fail at once. */
+/** Connects within `timeout` (retrying while refused, node after node); credentials and vhost errors fail at once. */
 export const connectWithin = async (options: ResolvedAmqpOptions): Promise<amqp.ChannelModel> => {
   const deadline = Date.now() + options.timeout;
   let lastError: unknown;
   for (let attempt = 1; Date.now() < deadline; attempt++) {
-    const opening = amqp.connect(options.url, { ...options.socketOptions, clientProperties: { connection_name: `tributary dead-letters ${options.queue}` } });
+    // a cluster (`hosts`): each attempt tries the next node
+    const opening = amqp.connect(options.urls[(attempt - 1) % options.urls.length], { ...options.socketOptions, clientProperties: { connection_name: `tributary dead-letters ${options.queue}` } });
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>(resolve => (timer = setTimeout(() => resolve('expired'), Math.max(0, deadline - Date.now()))));
     try {

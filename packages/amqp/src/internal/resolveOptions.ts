@@ -6,8 +6,8 @@ import type { AmqpQueueOptions, AmqpStrategyOptions } from '../AmqpStrategyOptio
 
 /** Options with every default filled, as the internals use them. */
 export interface ResolvedAmqpOptions extends ResolvedDeliveryOptions {
-  /** Connection URL, with the heartbeat set. */
-  url: string;
+  /** Connection URLs (`host`, then `hosts`), with the heartbeat set; tried in turn. */
+  urls: string[];
   /** The URL with the password masked, for messages and `config.host`. */
   host: string;
   queue: string;
@@ -46,6 +46,11 @@ export const resolveAmqpOptions = (options: AmqpStrategyOptions): ResolvedAmqpOp
   if (typeof options.queue !== 'string' || options.queue.length === 0) {
     throw invalid("`queue` is required: the name of the service's queue (for a client: the queue of the service it talks to).");
   }
+  for (const other of options.hosts ?? []) {
+    if (typeof other !== 'string' || !/^amqps?:\/\//.test(other)) {
+      throw invalid(`every entry of \`hosts\` must be a broker URL like 'amqp://guest:guest@127.0.0.1:5672', got ${JSON.stringify(other)}.`);
+    }
+  }
   const d = DEFAULT_AMQP_OPTIONS;
   const queueType = options.queueType ?? d.queueType;
   const queueOptions = { ...d.queueOptions, ...options.queueOptions };
@@ -53,8 +58,8 @@ export const resolveAmqpOptions = (options: AmqpStrategyOptions): ResolvedAmqpOp
     throw invalid('a quorum queue must be durable, not exclusive and not autoDelete: change `queueOptions` or use `queueType: "classic"`.');
   }
   return {
-    url: withHeartbeat(options.host, options.heartbeat ?? d.heartbeat),
-    host: mask(options.host),
+    urls: [options.host, ...(options.hosts ?? [])].map(url => withHeartbeat(url, options.heartbeat ?? d.heartbeat)),
+    host: options.hosts?.length ? [options.host, ...options.hosts].map(mask).join(',') : mask(options.host),
     queue: options.queue,
     queueOptions,
     queueType,

@@ -51,7 +51,7 @@ export const declareRetryQueue = (channel: amqp.Channel, options: ResolvedAmqpOp
   const name = retryQueueName(options.queue, delay, options.queueType);
   return declare(`retry queue "${name}"`, () =>
     channel.assertQueue(name, {
-      durable: durable(options),
+      durable: options.queueType === 'quorum' || durable(options),
       arguments: {
         'x-message-ttl': delay,
         'x-dead-letter-exchange': '',

@@ -101,6 +101,12 @@ export interface AmqpSocketOptions {
 export interface AmqpStrategyOptions extends DeliveryOptions {
   /** Broker URL, e.g. `amqp://user:pass@host:5672/vhost` (`amqps://` for TLS). */
   host: string;
+  /**
+   * Other nodes of a RabbitMQ cluster (URLs like `host`): each (re)connection tries `host` and
+   * these in turn, starting after the node it lost, so that a service moves to a survivor
+   * when a node dies (see docs/scaling-out.md). Default: none.
+   */
+  hosts?: readonly string[];
   /** The service's queue: consumed by a service, the target of a client. */
   queue: string;
   queueOptions?: AmqpQueueOptions;

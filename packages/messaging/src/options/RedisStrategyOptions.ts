@@ -101,6 +101,23 @@ export interface RedisStrategyOptions extends DeliveryOptions {
   keyPrefix?: string;
   /** TLS: `true`, or Node's `tls.connect` options. A `rediss://` host turns it on too. */
   tls?: boolean | TlsConnectionOptions;
+  /**
+   * Redis Cluster: the nodes to discover the cluster from (any few of them). When set, `host`
+   * and `port` are ignored and every key of a service carries the hash tag `{<channel>}`, so
+   * that its stream, group, retry and dead-letter keys live in one slot (see
+   * docs/scaling-out.md). Default: none (a single server).
+   */
+  cluster?: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /**
+   * streams: after each `XADD` of `emit`/`send`/`publish`, wait (`WAIT`) until this many
+   * replicas hold it, so that an acknowledged emit survives the loss of the master (Redis
+   * replication is asynchronous). An emit that fewer replicas confirm within
+   * `replicaTimeout` fails with `BrokerUnavailableError` (it may still be there: at-least-once).
+   * Default 0: no waiting.
+   */
+  replicas?: number;
+  /** How long `WAIT` waits for `replicas`, ms. Default 1 000. */
+  replicaTimeout?: number;
   /** Passed through to ioredis (`db`, `username`, `retryStrategy`, `connectTimeout`, ...); `keyPrefix` is ignored, use `keyPrefix` above. */
   redisOptions?: Readonly<Record<string, unknown>>;
 }

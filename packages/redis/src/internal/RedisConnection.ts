@@ -40,7 +40,10 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
   ) {
     this.config = { channel: options.channel, timeout: options.timeout, raw };
     // background connections wait for Redis as long as it takes; their users bound their own waits
-    this.subscriber = new Subscriber(() => this.openClient('subscriber', Infinity));
+    this.subscriber = new Subscriber(
+      () => this.openClient('subscriber', Infinity),
+      channel => options.keys.sharded(channel),
+    );
     const ctx: ModeContext = {
       options,
       command,

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { CoreError } from '@tributary/core';
 import { DeadLetterDestinationNotFoundError, withoutDeadLetterHeaders } from '@tributary/messaging/transport';
 import type { DeadLetter, DeadLetterStore } from '@tributary/messaging/transport';
-import { createClient, orUnavailable, whenReady } from './clients';
+import { createClient, orUnavailable, publishTo, whenReady } from './clients';
 import { xaddArgs } from './deadLetterFields';
 import { toEntryFields } from './streams/entryFields';
 import type { ResolvedRedisOptions } from './resolveOptions';
@@ -118,7 +118,7 @@ export class RedisDeadLetters implements DeadLetterStore {
     this.listed.delete(letter);
     try {
       if (this.options.mode === 'pubsub') {
-        const receivers = await this.command(() => this.client.publish(this.target, entry.data ?? Buffer.alloc(0)));
+        const receivers = await this.command(() => publishTo(this.client, this.options.keys.sharded(this.target), this.target, entry.data ?? Buffer.alloc(0)));
         if (receivers === 0) {
           throw new CoreError(
             `Nobody subscribes to the pubsub channel "${this.target}": the dead letter was left in place. ` +

@@ -15,12 +15,20 @@ export class Subscriber {
   private readonly channels = new Map<string, { handler: PubSubHandler; done: Promise<unknown> }>();
   private readonly patterns = new Map<string, { handler: PubSubHandler; done: Promise<unknown> }>();
 
-  constructor(private readonly open: () => Promise<Redis>) {}
+  /** `sharded(channel)`: subscribe with `SSUBSCRIBE` (Redis Cluster, see `RedisKeys.sharded`). */
+  constructor(
+    private readonly open: () => Promise<Redis>,
+    private readonly sharded: (channel: string) => boolean = () => false,
+  ) {}
 
   private connection(): Promise<Redis> {
     if (!this.client) {
       this.client = this.open().then(client => {
         client.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+          const name = channel.toString('utf8');
+          this.channels.get(name)?.handler(message, name);
+        });
+        client.on('smessageBuffer', (channel: Buffer, message: Buffer) => {
           const name = channel.toString('utf8');
           this.channels.get(name)?.handler(message, name);
         });
@@ -35,7 +43,12 @@ export class Subscriber {
   }
 
   subscribe(channels: readonly string[], handler: PubSubHandler): Promise<void> {
-    return this.add(this.channels, channels, handler, (client, fresh) => client.subscribe(...fresh));
+    return this.add(this.channels, channels, handler, (client, fresh) => {
+      const sharded = fresh.filter(this.sharded);
+      const classic = fresh.filter(name => !this.sharded(name));
+      // one SSUBSCRIBE per channel: a cluster refuses channels of several slots in one
+      return Promise.all([classic.length && client.subscribe(...classic), ...sharded.map(name => client.ssubscribe(name))]);
+    });
   }
 
   psubscribe(patterns: readonly string[], handler: PubSubHandler): Promise<void> {
@@ -63,6 +76,11 @@ export class Subscriber {
     if (!this.client || (!gone.length && !gonePatterns.length)) return;
     const client = await this.client;
     if (client.status === 'end') return;
-    await Promise.all([gone.length && client.unsubscribe(...gone), gonePatterns.length && client.punsubscribe(...gonePatterns)]);
+    const classic = gone.filter(name => !this.sharded(name));
+    await Promise.all([
+      classic.length && client.unsubscribe(...classic),
+      ...gone.filter(this.sharded).map(name => client.sunsubscribe(name)),
+      gonePatterns.length && client.punsubscribe(...gonePatterns),
+    ]);
   }
 }

@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { BrokerUnavailableError } from '@tributary/messaging';
+import { reconnectDelay } from '@tributary/messaging/transport';
 import type { ResolvedRedisOptions } from './resolveOptions';
 
 /** What a client is for: commands, blocking stream reads, or pub/sub. */
@@ -10,8 +11,9 @@ export type ClientRole = 'command' | 'reader' | 'subscriber';
  * `CLIENT LIST`. Commands wait across reconnections (`maxRetriesPerRequest: null`): a message
  * or an acknowledgement is never dropped by a short outage; callers bound their own waits.
  */
-export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis =>
-  new Redis({
+export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis => {
+  if (options.cluster) return createClusterClient(options, role);
+  return new Redis({
     maxRetriesPerRequest: null,
     // how long a closed connection's socket may linger before it is destroyed (ioredis: 2 s)
     disconnectTimeout: 500,
@@ -20,6 +22,41 @@ export const createClient = (options: ResolvedRedisOptions, role: ClientRole): R
     enableAutoPipelining: role === 'command',
     ...options.client,
   });
+};
+
+/**
+ * A Redis Cluster client (ioredis `Cluster`: one connection per node, commands routed by slot,
+ * `MOVED`/`ASK` followed, slots refreshed after a failover). It is used through the `Redis`
+ * type: the commands the transport sends exist on both, and the places where a cluster must
+ * be treated otherwise test `options.cluster` (cross-slot settlements, per-slot reads).
+ */
+const createClusterClient = (options: ResolvedRedisOptions, role: ClientRole): Redis => {
+  const { host: _host, port: _port, retryStrategy: _retry, lazyConnect: _lazy, keyPrefix: _prefix, ...node } = options.client;
+  const cluster = new Cluster(options.cluster!.map(({ host, port }) => ({ host, port })), {
+    lazyConnect: true,
+    enableAutoPipelining: role === 'command',
+    // service and reply channels are sharded (SSUBSCRIBE on the node owning each channel)
+    shardedSubscribers: role === 'subscriber',
+    clusterRetryStrategy: (times: number) => reconnectDelay(times, { initialDelay: 100, maxDelay: 5_000 }),
+    // a failover takes the cluster's node timeout and an election: retry through it (~15 s)
+    retryDelayOnFailover: 300,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 50,
+    slotsRefreshTimeout: 2_000,
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      disconnectTimeout: 500,
+      connectionName: `tributary:${options.channel}:${role}`.replace(/\s/g, '_'),
+      ...node,
+    },
+  });
+  return cluster as unknown as Redis;
+};
+
+/** `PUBLISH`, or `SPUBLISH` for a sharded channel (Redis Cluster: one node per channel, order kept). */
+export const publishTo = (client: Redis, sharded: boolean, channel: string, data: Buffer): Promise<unknown> =>
+  sharded ? client.spublish(channel, data) : client.publish(channel, data);
 
 /** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms (never, for `Infinity`) or when it is closed. */
 export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {

@@ -24,6 +24,11 @@ export interface ResolvedRedisOptions extends ResolvedDeliveryOptions {
   /** `redis://host:port`, credentials masked, for messages and logs. */
   readonly address: string;
   readonly client: RedisOptions;
+  /** Redis Cluster seed nodes, or undefined for a single server. */
+  readonly cluster?: ReadonlyArray<{ host: string; port: number }>;
+  /** streams: replicas each `XADD` of a producer waits for (`WAIT`), 0 for none. */
+  readonly replicas: number;
+  readonly replicaTimeout: number;
 }
 
 const consumerCounters = new Map<string, number>();
@@ -80,7 +85,12 @@ export const resolveOptions = (options: RedisStrategyOptions): ResolvedRedisOpti
   const port = options.port ?? parsed.port ?? DEFAULT_REDIS_OPTIONS.port;
   const password = options.password ?? parsed.password;
   const tls = options.tls ?? parsed.tls;
-  const keys = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_OPTIONS.keyPrefix, options.channel);
+  const cluster = options.cluster?.length ? options.cluster.map(({ host, port }) => ({ host, port })) : undefined;
+  const keys = createRedisKeys(options.keyPrefix ?? DEFAULT_REDIS_OPTIONS.keyPrefix, options.channel, cluster !== undefined);
+  const replicas = options.replicas ?? 0;
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw new CoreError(`@tributary/redis: option "replicas" must be a whole number of replicas (0 for none), got ${replicas}.`, { context: 'redis.options' });
+  }
   const maxLen = options.maxLen ?? DEFAULT_REDIS_OPTIONS.maxLen;
   const deadLetter = options.deadLetter ?? true;
   const credentials = parsed.username || password ? `${parsed.username ?? ''}:***@` : '';
@@ -115,7 +125,12 @@ export const resolveOptions = (options: RedisStrategyOptions): ResolvedRedisOpti
     blockTime: positive('blockTime', options.blockTime ?? DEFAULT_REDIS_OPTIONS.blockTime),
     idempotenceWindow: windowOf(options.idempotenceWindow ?? DEFAULT_REDIS_OPTIONS.idempotenceWindow),
     keys,
-    address: `${tls ? 'rediss' : 'redis'}://${credentials}${parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host}:${port}`,
+    address: cluster
+      ? `redis-cluster://${credentials}${cluster.map(node => `${node.host.includes(':') ? `[${node.host}]` : node.host}:${node.port}`).join(',')}`
+      : `${tls ? 'rediss' : 'redis'}://${credentials}${parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host}:${port}`,
     client,
+    cluster,
+    replicas,
+    replicaTimeout: positive('replicaTimeout', options.replicaTimeout ?? 1_000),
   };
 };

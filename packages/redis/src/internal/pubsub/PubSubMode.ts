@@ -2,7 +2,7 @@ import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
 import type { SendOptions, TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
-import { orUnavailable, settleWithin } from '../clients';
+import { orUnavailable, publishTo, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { toBytes, withReplyAddress } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
@@ -107,8 +107,8 @@ export class PubSubMode implements TransportMode {
 
   async emit(channel: string, message: TransportMessage): Promise<boolean> {
     const { keys } = this.ctx.options;
-    const target = keys.replyChannelOf(channel) ?? keys.prefixed(channel);
-    await this.ctx.withinTimeout(() => this.ctx.command.publish(target, toBytes(message.data)));
+    const target = keys.replyChannelOf(channel) ?? keys.stream(channel);
+    await this.ctx.withinTimeout(() => publishTo(this.ctx.command, keys.sharded(target), target, toBytes(message.data)));
     return true;
   }
 

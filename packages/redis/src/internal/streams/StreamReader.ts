@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { ModeContext } from '../TransportMode';
 import type { StreamGroups } from './StreamGroups';
 import { parseEntries, parseReadReply, StreamEntry } from './entryFields';
+import { sameSlot } from '../keys';
 
 /** What the reader needs from the streams mode. */
 export interface ReaderHost {
@@ -80,7 +81,8 @@ export class StreamReader {
     const { group, consumer, batchSize, blockTime, claimIdleTime } = this.ctx.options;
     if (this.recover) {
       this.recover = false;
-      this.clientId = Number(await client.client('ID'));
+      // on a cluster the read goes to whichever node owns a stream: there is no one client to unblock
+      if (!this.ctx.options.cluster) this.clientId = Number(await client.client('ID'));
       await this.groups.ensure(client);
       await this.host.pass(async () => {
         for (const stream of this.groups.streams) await this.recoverOwn(client, stream);
@@ -97,9 +99,23 @@ export class StreamReader {
     await this.host.slot();
     const count = batchSize - this.host.inFlightCount();
     if (!this.running || count <= 0) return;
-    const streams = this.groups.streams;
-    const args = ['GROUP', group, consumer, 'COUNT', count, 'BLOCK', blockTime, 'STREAMS', ...streams, ...streams.map(() => '>')];
-    const entries = parseReadReply(await client.callBuffer('XREADGROUP', args));
+    const read = (streams: readonly string[], block: number, most = count): Promise<StreamEntry[]> =>
+      client
+        .callBuffer('XREADGROUP', ['GROUP', group, consumer, 'COUNT', most, 'BLOCK', block, 'STREAMS', ...streams, ...streams.map(() => '>')])
+        .then(parseReadReply);
+    const bySlot = this.ctx.options.cluster ? slotGroups(this.groups.streams) : [this.groups.streams];
+    let entries: StreamEntry[];
+    if (bySlot.length === 1) entries = await read(bySlot[0], blockTime);
+    else {
+      // a cluster, streams in several slots: one read per slot (one key set per XREADGROUP),
+      // blocking briefly each so that no stream waits for another's full blockTime
+      entries = [];
+      const block = Math.max(10, Math.min(blockTime, Math.floor(blockTime / bySlot.length), 100));
+      for (const streams of bySlot) {
+        if (entries.length >= count || !this.running) break;
+        entries.push(...(await read(streams, entries.length ? 1 : block, count - entries.length)));
+      }
+    }
     // entries read after stop stay pending for this consumer: the next start re-reads them
     if (this.running) for (const entry of entries) this.host.handle(entry, 1);
   }
@@ -166,3 +182,14 @@ export class StreamReader {
     await this.loop?.catch(() => undefined);
   }
 }
+
+/** Streams grouped by the slot their keys certainly share (one `XREADGROUP` may read each group on a cluster). */
+const slotGroups = (streams: readonly string[]): string[][] => {
+  const groups: string[][] = [];
+  for (const stream of streams) {
+    const group = groups.find(candidate => sameSlot(candidate[0], stream));
+    if (group) group.push(stream);
+    else groups.push([stream]);
+  }
+  return groups;
+};

@@ -14,6 +14,8 @@ import { StreamReader } from './StreamReader';
 import { moveDueRetries, queueRetry, RetryKeys } from './retryScript';
 import { LeaseKeeper, retireConsumer } from './leases';
 import { Timers } from '../Timers';
+import { sameSlot } from '../keys';
+import type { ChainableCommander } from 'ioredis';
 
 /**
  * streams mode, at-least-once. An entry stays pending in the group until it is settled:
@@ -143,17 +145,18 @@ export class StreamsMode implements TransportMode {
     if (!resend) return this.deadLetter(message, { reason: 'rejected', attempts: message.attempt ?? 1 });
     const raw = this.inFlight.take(message);
     if (!raw) return;
-    const { keys, maxLen, group } = this.ctx.options;
+    const { keys, maxLen } = this.ctx.options;
     const copy = toEntryFields(message, { attempt: raw.attempt });
-    await this.track(raw.stream, raw.id, this.ctx.command.multi().call('XADD', xaddArgs(keys.channel, maxLen, copy)).xack(raw.stream, group, raw.id).exec());
+    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [keys.channel], multi => multi.call('XADD', xaddArgs(keys.channel, maxLen, copy))));
   }
 
   async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
     const raw = this.inFlight.take(message);
     if (!raw) return;
     const due = Date.now() + Math.max(0, retry.delay);
-    const multi = queueRetry(this.ctx.command.multi(), this.retryKeys(), raw, toBytes(message.data), retry.attempt, due).xack(raw.stream, this.ctx.options.group, raw.id);
-    await this.track(raw.stream, raw.id, multi.exec());
+    const keys = this.retryKeys();
+    const data = toBytes(message.data);
+    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [keys.retryData, keys.retryQueue], multi => queueRetry(multi, keys, raw, data, retry.attempt, due)));
     this.timers.later(retry.delay, () => this.moveDue());
   }
 
@@ -166,8 +169,25 @@ export class StreamsMode implements TransportMode {
       return this.track(raw.stream, raw.id, this.ctx.command.xack(raw.stream, group, raw.id));
     }
     const fields = deadLetterFields(message, info, { source: raw.stream, id: raw.id, original: raw.fields.data ? undefined : raw.fields.all });
-    const multi = this.ctx.command.multi().call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields)).xack(raw.stream, group, raw.id);
-    await this.track(raw.stream, raw.id, multi.exec());
+    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [deadLetter.stream], multi => multi.call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields))));
+  }
+
+  /**
+   * Writes what replaces an entry (a copy, a retry, a dead letter) and acknowledges the entry:
+   * in one `MULTI`, unless the keys lie in different slots of a cluster (an entry of a topic
+   * stream, a dead-letter stream of another name); then the write goes first and the `XACK`
+   * after it, so that a crash between them repeats the entry rather than losing it.
+   */
+  private async writeThenAck(raw: StreamRaw, keys: readonly string[], write: (multi: ChainableCommander) => ChainableCommander): Promise<void> {
+    const { command, options } = this.ctx;
+    if (!options.cluster || sameSlot(raw.stream, ...keys)) {
+      const results = (await write(command.multi()).xack(raw.stream, options.group, raw.id).exec()) ?? [];
+      for (const [error] of results) if (error) throw error;
+      return;
+    }
+    const results = (await write(command.multi()).exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+    await command.xack(raw.stream, options.group, raw.id);
   }
 
   /** Runs a settlement command, remembering the entry until it is done; failures go to `error$` (the entry stays pending and comes back). */
