@@ -56,6 +56,16 @@ const isPlainRecord = (value: unknown): value is Record<string, unknown> => type
 /** A delivery count read from a body: a whole number from 1 (anything else counts as a first attempt). */
 const isAttempt = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 
+/** The string entries of headers carried in a body (`metadata.headers` is typed as strings: anything else is dropped). */
+const stringHeaders = (value: unknown): Record<string, string> | undefined => {
+  if (!isPlainRecord(value)) return undefined;
+  const headers: Record<string, string> = {};
+  for (const key of Object.keys(value)) {
+    if (typeof value[key] === 'string' && key !== '__proto__') headers[key] = value[key] as string;
+  }
+  return headers;
+};
+
 /** Why a message could not be decoded. */
 export class DecodeFailure extends Error {}
 
@@ -76,6 +86,11 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
   }
   const carried: EventMetadata | undefined = isPlainRecord(decoded.metadata) ? decoded.metadata : undefined;
   const metadata: EventMetadata = wireMetadata(carried) ?? {};
+  if (metadata.headers !== undefined) {
+    const headers = stringHeaders(metadata.headers);
+    if (headers) metadata.headers = headers;
+    else delete metadata.headers;
+  }
   if (message.messageId !== undefined) metadata.id = message.messageId;
   if (message.correlationId !== undefined) metadata.correlationId = message.correlationId;
   if (message.replyTo !== undefined) metadata.replyTo = message.replyTo;
