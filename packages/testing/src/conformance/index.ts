@@ -12,3 +12,5 @@ export type {
 } from './TransportConformanceSetup';
 export { createTcpProxy } from './createTcpProxy';
 export type { TcpProxy, TcpProxyOptions } from './createTcpProxy';
+export { runChaos, formatChaosTable, DEFAULT_CHAOS_DELIVERY } from './runChaos';
+export type { ChaosOptions, ChaosReport } from './runChaos';
