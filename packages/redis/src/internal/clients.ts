@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { BrokerUnavailableError } from '@tributary/messaging';
+import { redactCredentials } from './redactCredentials';
 import type { ResolvedRedisOptions } from './resolveOptions';
 
 /** What a client is for: commands, blocking stream reads, or pub/sub. */
@@ -10,8 +11,8 @@ export type ClientRole = 'command' | 'reader' | 'subscriber';
  * `CLIENT LIST`. Commands wait across reconnections (`maxRetriesPerRequest: null`): a message
  * or an acknowledgement is never dropped by a short outage; callers bound their own waits.
  */
-export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis =>
-  new Redis({
+export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis => {
+  const client = new Redis({
     maxRetriesPerRequest: null,
     // how long a closed connection's socket may linger before it is destroyed (ioredis: 2 s)
     disconnectTimeout: 500,
@@ -20,6 +21,10 @@ export const createClient = (options: ResolvedRedisOptions, role: ClientRole): R
     enableAutoPipelining: role === 'command',
     ...options.client,
   });
+  // first listener: a failed AUTH's password is masked before anyone else sees the error
+  client.on('error', redactCredentials);
+  return client;
+};
 
 /** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms (never, for `Infinity`) or when it is closed. */
 export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {

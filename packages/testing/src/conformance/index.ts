@@ -14,3 +14,7 @@ export { createTcpProxy } from './createTcpProxy';
 export type { TcpProxy, TcpProxyOptions } from './createTcpProxy';
 export { runChaos, formatChaosTable, DEFAULT_CHAOS_DELIVERY } from './runChaos';
 export type { ChaosOptions, ChaosReport } from './runChaos';
+export { createTestCertificates } from './createTestCertificates';
+export type { TestCertificates } from './createTestCertificates';
+export { startTlsRedis, freePort, waitForPort } from './startTlsRedis';
+export type { TlsRedis } from './startTlsRedis';
