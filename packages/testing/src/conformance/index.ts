@@ -18,3 +18,5 @@ export { createTestCertificates } from './createTestCertificates';
 export type { TestCertificates } from './createTestCertificates';
 export { startTlsRedis, freePort, waitForPort } from './startTlsRedis';
 export type { TlsRedis } from './startTlsRedis';
+export { startTlsRabbitMq } from './startTlsRabbitMq';
+export type { TlsRabbitMq } from './startTlsRabbitMq';
