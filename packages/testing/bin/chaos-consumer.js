@@ -3,7 +3,7 @@
 // built packages. Usage: chaos-consumer.js <transport as JSON> <options as JSON> <correct|lossy>
 // Prints "ready" once it consumes and "p <id>" for each processed Work event; a Poison event
 // always fails (it must end dead-lettered). The lossy consumer acknowledges before the work
-// (manual ack first, the work 200 ms later): a SIGKILL in between loses what it acknowledged.
+// (manual ack first, the work 1 s later): a SIGKILL in between loses what it acknowledged.
 const { act, matchEvent } = require('@tributary/core');
 const { ackEvent, createMicroservice, messagingListener } = require('@tributary/messaging');
 
@@ -18,7 +18,7 @@ const work$ = (event$, ctx) =>
     act(async event => {
       if (!lossy) return processed(event.payload);
       await ackEvent(ctx)(event)();
-      await new Promise(resolve => setTimeout(resolve, 200));
+      await new Promise(resolve => setTimeout(resolve, 1000));
       processed(event.payload);
     }),
   );
