@@ -16,7 +16,7 @@ export { runChaos, formatChaosTable, DEFAULT_CHAOS_DELIVERY } from './runChaos';
 export type { ChaosOptions, ChaosReport } from './runChaos';
 export { createTestCertificates } from './createTestCertificates';
 export type { TestCertificates } from './createTestCertificates';
-export { startTlsRedis, freePort, waitForPort } from './startTlsRedis';
+export { startTlsRedis } from './startTlsRedis';
 export type { TlsRedis } from './startTlsRedis';
 export { startTlsRabbitMq } from './startTlsRabbitMq';
 export type { TlsRabbitMq } from './startTlsRabbitMq';
