@@ -13,6 +13,7 @@ const shared = {
     [`^@tributary/(${names})$`]: '<rootDir>/packages/$1/src/index.ts',
     // subpath entry points (`@tributary/messaging/transport`, `@tributary/testing/conformance`)
     [`^@tributary/(${names})/([a-z0-9-]+)$`]: '<rootDir>/packages/$1/src/$2/index.ts',
+    '^create-tributary$': '<rootDir>/packages/create-tributary/src/index.ts',
   },
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/scripts/jest.setup.js'],

@@ -6,9 +6,12 @@
 // What it does:
 // - Reads every docs/**/*.md (docs/api, the generated TypeDoc output, is skipped).
 // - Extracts each ```ts (or ```typescript) block into its own file under
-//   node_modules/.cache/tributary-docs/<page>/, one ES module per block (the folder has a
-//   package.json with "type": "module"), so blocks never see each other's declarations and
-//   may use top-level `await`.
+//   node_modules/.cache/tributary-docs/<page>/, one module per block, so blocks never see each
+//   other's declarations. Each page folder is a fresh project as docs/getting-started.md sets
+//   one up: a package.json with "type": "module" (so blocks may use top-level `await`), no
+//   other. A page that sets up a project itself (a ```json file=tsconfig.json block, as
+//   getting-started) is compiled a second time as a CommonJS project (<page>_commonjs/, a
+//   package.json without "type"), since it promises that both work.
 // - A block may name its file: ```ts file=src/greeter.ts. Blocks of the same page can then
 //   import it as users would (`import { listener } from './greeter.js'`), which lets a guide
 //   build a small app over several blocks. Other blocks are named after their line.
@@ -32,6 +35,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks } from './lib/markdown.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const docsDir = join(root, 'docs');
@@ -48,31 +52,6 @@ const docsFiles = (extension, dir = docsDir) =>
     if (entry.isDirectory()) return path === join(docsDir, 'api') ? [] : docsFiles(extension, path);
     return entry.name.endsWith(extension) ? [path] : [];
   });
-
-/**
- * The fenced code blocks of a Markdown text: `{ lang, info, line, indent, code }` where `line`
- * is the 1-based line of the opening fence. Indented fences (inside list items) lose their
- * indent (`indent` characters).
- */
-const codeBlocks = text => {
-  const lines = text.split('\n');
-  const blocks = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)\s*(.*)$/.exec(lines[i]);
-    if (!open) continue;
-    const [, indent, fence, lang, info] = open;
-    const body = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const close = /^(\s*)(`{3,}|~{3,})\s*$/.exec(lines[j]);
-      if (close && close[2][0] === fence[0] && close[2].length >= fence.length) break;
-      body.push(lines[j].startsWith(indent) ? lines[j].slice(indent.length) : lines[j].trimStart());
-    }
-    blocks.push({ lang: lang.toLowerCase(), info: info.trim(), line: i + 1, indent: indent.length, code: body.join('\n') });
-    i = j;
-  }
-  return blocks;
-};
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
 const anchorsOf = text => {
@@ -144,13 +123,27 @@ if (!existsSync(join(root, 'packages', 'core', 'dist', 'index.d.ts'))) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
-writeFileSync(join(outDir, 'package.json'), '{ "type": "module", "private": true }\n');
 
 /** Block file → where it came from. */
 const origins = new Map();
 let skipped = 0;
+// Each page is its own project, as a user's: a folder with the package.json of the project
+// docs/getting-started.md sets up (`npm init -y`, then `npm pkg set type=module`). A page that
+// sets up a project itself (it has a ```json file=tsconfig.json block, as getting-started
+// does) promises that its code also works in a CommonJS project (`npm init -y` alone): its
+// blocks are compiled a second time in a folder without "type": "module".
+const projects = [];
 for (const [file, text] of texts) {
   const pageDir = join(outDir, rel(file).replace(/\.md$/, '').replace(/[^\w]+/g, '_'));
+  const blocks = codeBlocks(text);
+  projects.push({ file, text, pageDir, type: 'module' });
+  if (blocks.some(block => block.lang === 'json' && /(?:^|\s)file=tsconfig\.json\b/.test(block.info))) {
+    projects.push({ file, text, pageDir: `${pageDir}_commonjs`, type: 'commonjs' });
+  }
+}
+for (const { file, text, pageDir, type } of projects) {
+  mkdirSync(pageDir, { recursive: true });
+  writeFileSync(join(pageDir, 'package.json'), JSON.stringify({ name: 'docs-page', private: true, ...(type === 'module' ? { type } : {}) }) + '\n');
   for (const block of codeBlocks(text)) {
     if (block.lang !== 'ts' && block.lang !== 'typescript') continue;
     if (/\bnocheck\b/.test(block.info)) {

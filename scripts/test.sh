@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): build and type-check everything, run the unit suites,
-# make sure the brokers answer, then run the broker (integration) suites. Everything runs
+# the smoke test (scripts/smoke.mjs: the packed packages in fresh projects outside the
+# repository), make sure the brokers answer, then run the broker (integration) suites. Everything runs
 # on Node 24 LTS, and the unit suites once more on Node 22: scripts/node.sh uses the
 # machine's node when it is that version and otherwise installs it once into a cache folder.
 set -euo pipefail
@@ -14,6 +15,7 @@ echo "▶ Node $(node -v) ($node24)"
 
 echo "▶ build (tsc -b) and type-check tests, examples and docs snippets"
 npx tsc -b
+node scripts/build-esm.mjs
 npx tsc -p tsconfig.check.json
 node scripts/check-docs.mjs
 
@@ -33,6 +35,9 @@ status=0
 npx jest --ci --selectProjects unit --json --outputFile="$unit" "$@" || status=$?
 echo "▶ unit tests again on Node $("$node22" -v) ($node22)"
 PATH="$(dirname "$node22"):$PATH" npx jest --ci --selectProjects unit --json --outputFile="$unit22" "$@" || status=$?
+echo "▶ smoke test: packed packages installed in fresh projects outside the repository, Node 22 and 24"
+smoke="$(mktemp -t smoke.XXXXXX.log)"
+node scripts/smoke.mjs 2>&1 | tee "$smoke" || status=$?
 npx jest --ci --selectProjects integration --runInBand --json --outputFile="$integration" "$@" || status=$?
 # one plain summary line for CI: "Tests: N passed, N failed"
 node -e '
@@ -41,5 +46,6 @@ node -e '
   const skipped = sum("numPendingTests");
   console.log(`Tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$unit" "$unit22" "$integration" || true
-rm -f "$unit" "$unit22" "$integration"
+grep '^Smoke: ' "$smoke" || echo "Smoke: failed (no result line; see above)"
+rm -f "$unit" "$unit22" "$integration" "$smoke"
 exit $status

@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { bindEagerlyTo, bindTo, lookup, useContext } from '@tributary/core';
+import { bindEagerlyTo, bindTo, createLogger, LoggerToken, lookup, useContext } from '@tributary/core';
 import { EventBus, EventBusClient, EventBusClientToken, EventBusToken, messagingListener } from '@tributary/messaging';
 import { bridgeToWebSockets, createWebSocketServer, webSocketListener } from '@tributary/websockets';
 import { initialStock } from './catalog';
 import { LIVE_EVENT_TYPES } from './events';
 import { submitOrder$ } from './order.effects';
-import { notifyCustomer$ } from './services/notification.service';
+import { notificationDelivered$, notifyCustomer$ } from './services/notification.service';
 import { reserveStock } from './services/inventory.service';
 import { placeOrder$ } from './services/order.service';
 import { capturePayment$ } from './services/payment.service';
@@ -29,7 +29,16 @@ export interface Dashboard {
  * public/ and, on /ws, the WebSocket server that takes orders from browsers and forwards the
  * bus' events to them.
  */
-export const startDashboard = async ({ port = 3000, host = '127.0.0.1' }: { port?: number; host?: string } = {}): Promise<Dashboard> => {
+export const startDashboard = async ({
+  port = 3000,
+  host = '127.0.0.1',
+  log,
+}: {
+  port?: number;
+  host?: string;
+  /** where the log lines go (warnings and up), instead of stdout */
+  log?: (line: string) => void;
+} = {}): Promise<Dashboard> => {
   const http = createServer(serveStatic(PUBLIC_DIR));
   const webSockets = await createWebSocketServer({
     options: {
@@ -41,8 +50,11 @@ export const startDashboard = async ({ port = 3000, host = '127.0.0.1' }: { port
     },
     listener: webSocketListener({ effects: [submitOrder$] }),
     dependencies: [
+      ...(log ? [bindTo(LoggerToken)(() => createLogger({ level: 'warn', write: log }))] : []),
       bindEagerlyTo(EventBusToken)(
-        EventBus({ listener: messagingListener({ effects: [placeOrder$, capturePayment$, reserveStock(initialStock()), notifyCustomer$] }) }),
+        EventBus({
+          listener: messagingListener({ effects: [placeOrder$, capturePayment$, reserveStock(initialStock()), notifyCustomer$, notificationDelivered$] }),
+        }),
       ),
       bindTo(EventBusClientToken)(EventBusClient),
     ],

@@ -83,4 +83,21 @@ describe('live dashboard (WebSocket level)', () => {
     const ok = await client(dashboard.wsUrl, `http://${page.host}`);
     sockets.push(ok.socket);
   });
+
+  it('logs no warning in normal use: every event on the bus has a taker (no unhandled dead letter)', async () => {
+    const lines: string[] = [];
+    const logged = await startDashboard({ port: 0, log: line => lines.push(line) });
+    try {
+      const buyer = await client(logged.wsUrl);
+      sockets.push(buyer.socket);
+      buyer.send({ type: 'subscribe', payload: { types: ['#'] } });
+      await buyer.until(e => e.some(x => x.type === 'subscribed'));
+      buyer.send({ type: 'SubmitOrder', payload: { customer: 'ada', sku: 'book', qty: 1 } });
+      await buyer.until(e => e.filter(x => x.type === 'CustomerNotified').length === 2);
+      await new Promise(resolve => setTimeout(resolve, 50)); // a dead letter would be logged right after
+    } finally {
+      await logged.close();
+    }
+    expect(lines).toEqual([]);
+  });
 });

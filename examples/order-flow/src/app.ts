@@ -2,9 +2,9 @@ import { bindEagerlyTo, bindTo, contextFactory, createLogger, LoggerToken, looku
 import { createMicroservice, MessagingClient, messagingListener, MicroserviceConnection, MsgEffect } from '@tributary/messaging';
 import { firstValueFrom } from 'rxjs';
 import { PlaceOrder } from './events';
-import { inventoryEffects } from './services/inventory.service';
+import { createStock, inventoryEffects, StockToken } from './services/inventory.service';
 import { notificationEffects } from './services/notification.service';
-import { orderEffects } from './services/order.service';
+import { OrderBookToken, orderEffects, OrderOutcome } from './services/order.service';
 import { paymentEffects } from './services/payment.service';
 import { PublisherToken } from './services/publisher';
 import { createTimeline, Timeline, TimelineToken } from './timeline';
@@ -13,13 +13,15 @@ import { createWiring, TransportName } from './wiring';
 export interface OrderFlowResult {
   timeline: Timeline;
   accepted: string[];
+  /** how each accepted order ended */
+  outcomes: Map<string, OrderOutcome>;
 }
 
 const services: Array<{ name: string; effects: MsgEffect<any, any>[]; subscribe: string[] }> = [
-  { name: 'orders', effects: orderEffects, subscribe: [] },
-  { name: 'payments', effects: paymentEffects, subscribe: ['OrderCreated'] },
-  { name: 'inventory', effects: inventoryEffects, subscribe: ['OrderCreated'] },
-  { name: 'notifications', effects: notificationEffects, subscribe: ['PaymentCaptured', 'PaymentDeclined', 'StockReserved', 'OutOfStock'] },
+  { name: 'orders', effects: orderEffects, subscribe: ['StockReserved', 'PaymentDeclined', 'PaymentRefunded'] },
+  { name: 'payments', effects: paymentEffects, subscribe: ['OrderCreated', 'OutOfStock'] },
+  { name: 'inventory', effects: inventoryEffects, subscribe: ['PaymentCaptured'] },
+  { name: 'notifications', effects: notificationEffects, subscribe: ['StockReserved', 'PaymentDeclined', 'PaymentRefunded'] },
 ];
 
 const orders = [
@@ -29,12 +31,15 @@ const orders = [
 ];
 
 /**
- * Starts the four services, places three orders through the order service, waits until the
- * customer was notified of every outcome, and shuts everything down (draining).
+ * Starts the four services, places three orders through the order service, waits until
+ * every order has its outcome and its customer was notified, and shuts everything down
+ * (draining).
  */
 export const runOrderFlow = async (transportName: TransportName = 'local', print = true, prefix?: string): Promise<OrderFlowResult> => {
   const wiring = createWiring(transportName, prefix);
   const timeline = createTimeline(print);
+  const outcomes = new Map<string, OrderOutcome>();
+  const stock = createStock();
   const connections: MicroserviceConnection[] = [];
   const publishers: MessagingClient[] = [];
   try {
@@ -46,6 +51,8 @@ export const runOrderFlow = async (transportName: TransportName = 'local', print
         dependencies: [
           bindTo(LoggerToken)(() => createLogger({ level: 'warn' })),
           bindTo(TimelineToken)(timeline),
+          bindTo(OrderBookToken)(outcomes),
+          bindTo(StockToken)(stock),
           bindEagerlyTo(PublisherToken)(MessagingClient({ transport: wiring.transport, options: wiring.client(service.name) })),
         ],
       });
@@ -59,13 +66,14 @@ export const runOrderFlow = async (transportName: TransportName = 'local', print
       const reply = await firstValueFrom(customerFacing.send<{ type: string; payload: { orderId: string } }>(order));
       accepted.push(reply.payload.orderId);
     }
-    // each order ends with two notifications: payment and stock
+    // each order ends with an outcome and one notification
+    const done = () => accepted.every(id => outcomes.has(id)) && timeline.entries.filter(e => e.service === 'notification').length >= orders.length;
     const deadline = Date.now() + 15_000;
-    while (timeline.entries.filter(e => e.service === 'notification').length < orders.length * 2) {
+    while (!done()) {
       if (Date.now() > deadline) throw new Error('The order flow did not complete within 15 s');
       await new Promise(resolve => setTimeout(resolve, 10));
     }
-    return { timeline, accepted };
+    return { timeline, accepted, outcomes };
   } finally {
     // services first (they drain, and may still publish), then the clients they published with
     await Promise.all(connections.map(c => c.close({ drainTimeout: 2000 })));

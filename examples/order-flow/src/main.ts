@@ -10,8 +10,13 @@ if (!['local', 'amqp', 'redis', 'nats', 'mqtt'].includes(transport)) {
 
 console.log(`Tributary order flow on the ${transport === 'local' ? 'in-process bus' : transport} transport\n`);
 runOrderFlow(transport).then(
-  ({ accepted }) => {
-    console.log(`\n✔ ${accepted.length} orders placed; every customer was notified.`);
+  ({ accepted, outcomes }) => {
+    const count = (outcome: string) => accepted.filter(id => outcomes.get(id) === outcome).length;
+    console.log(
+      `\n✔ ${accepted.length} orders placed: ${count('confirmed')} confirmed, ` +
+        `${count('cancelled: payment declined')} cancelled (payment declined, nothing reserved), ` +
+        `${count('cancelled: out of stock, refunded')} cancelled (out of stock, payment refunded); every customer was notified once.`,
+    );
   },
   error => {
     console.error(`✘ ${error instanceof Error ? error.message : String(error)}`);

@@ -1,7 +1,8 @@
 // events
 export type { Event, EventMetadata, EventType, EventWithPayload, EventWithoutPayload, ValidatedEvent, EventsUnion } from './event/event.interface';
 export { event, isEventCodec, EVENT_CODEC_NAME } from './event/event';
-export type { EventCodec } from './event/event';
+export type { CreatedEvent, EventCodec } from './event/event';
+export type { RepliesWith, ReplyOf } from './event/replyOf';
 export type { EventOptions, Upcaster } from './event/eventOptions';
 export { createEvent } from './event/createEvent';
 export type { EventCreator } from './event/createEvent';

@@ -16,6 +16,7 @@ export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpS
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
 export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
+export type { Amqp10StrategyOptions, Amqp10ReconnectOptions } from './options/Amqp10StrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';

@@ -23,6 +23,8 @@ export const typeChecks = () => {
   void createMicroservice({ transport: Transport.AMQP, options: { host: 'amqp://127.0.0.1', channel: 'orders' }, listener });
   // @ts-expect-error Redis mode is 'pubsub' | 'streams'
   void createMicroservice({ transport: Transport.REDIS, options: { channel: 'orders', mode: 'kafka' }, listener });
+  // @ts-expect-error AMQP 1.0 takes `channel` (not `queue`) and a numeric `credit`
+  void createMicroservice({ transport: Transport.AMQP10, options: { host: 'amqp://127.0.0.1:5673', channel: 'orders', credit: '10' }, listener });
   // @ts-expect-error the local broker is a LocalBroker
   void createMicroservice({ transport: Transport.LOCAL, options: { channel: 'orders', broker: 'default' }, listener });
   // @ts-expect-error the same checks on clients

@@ -1,22 +1,7 @@
-import { bindTo, BoundDependency, ContextProvider, Event, getDeliveryTracker, LoggerToken, lookup } from '@tributary/core';
-import {
-  createMicroservice,
-  DeliveryOptions,
-  EVENT_BUS_CHANNEL,
-  EventBus,
-  EventBusClient,
-  EventBusClientToken,
-  EventBusToken,
-  LocalBroker,
-  LocalDeadLetter,
-  MessagingClient,
-  messagingListener,
-  MicroserviceConnection,
-  Transport,
-} from '@tributary/messaging';
+import { BoundDependency, ContextProvider, Event, lookup, ReplyOf } from '@tributary/core';
+import { DeliveryOptions, EVENT_BUS_CHANNEL, LocalBroker, LocalDeadLetter, MessagingClient, messagingListener, MicroserviceConnection } from '@tributary/messaging';
 import { firstValueFrom, Observable, ReplaySubject } from 'rxjs';
-import { recordingClient } from './internal/recordingClient';
-import { createTestLogger } from './internal/testLogger';
+import { RunningService, startService } from './internal/startService';
 import { TestBroker } from './internal/TestBroker';
 import { waitUntilIdle } from './internal/waitUntilIdle';
 
@@ -48,7 +33,7 @@ export const DEFAULT_MESSAGING_TEST_BED_OPTIONS = {
 };
 
 /**
- * What {@link createMessagingTestBed} takes.
+ * What {@link createMessagingTestBed} takes for one service.
  * @since 0.1.0
  * @category test bed
  */
@@ -60,13 +45,72 @@ export interface MessagingTestBedConfig {
 }
 
 /**
+ * One service of a test bed of several ({@link MessagingTestBedServicesConfig}).
+ * @since 0.2.0
+ * @category test bed
+ */
+export interface MessagingTestBedService {
+  listener: ReturnType<typeof messagingListener>;
+  /** Bindings of this service, after the bed's shared ones. */
+  dependencies?: ReadonlyArray<BoundDependency<any> | undefined | null>;
+  /**
+   * This service's options, over the bed's. `channel` defaults to the service's name, and
+   * `subscribe` to none: list the event types it takes from `publish`, as in production.
+   */
+  options?: MessagingTestBedOptions;
+}
+
+/**
+ * What {@link createMessagingTestBed} takes for several services on one in-process broker:
+ * a fan-out or a saga across services, tested as one.
+ * @since 0.2.0
+ * @category test bed
+ */
+export interface MessagingTestBedServicesConfig {
+  /** The services by name; the first one is the target of the bed's own `send` and `emit`. */
+  services: Readonly<Record<string, MessagingTestBedService>>;
+  /** Bindings every service gets (each service's own come after). */
+  dependencies?: ReadonlyArray<BoundDependency<any> | undefined | null>;
+  /** Options every service gets (timeouts, retries); `channel` and `subscribe` are per service. */
+  options?: MessagingTestBedOptions;
+}
+
+/**
+ * Request / reply, typed: the reply type comes from the request's definition when it
+ * declared its reply codec (`event('GetPrice', { reply: Price })`), else from `R` (default
+ * `Event`).
+ * @since 0.2.0
+ * @category test bed
+ */
+export type TestBedSend = <R extends Event = never, E extends Event = Event>(event: E) => Promise<[R] extends [never] ? ReplyOf<E> : R>;
+
+/**
+ * One service of a bed: talk to it, look up its dependencies.
+ * @since 0.2.0
+ * @category test bed
+ */
+export interface MessagingTestBedServiceHandle {
+  /** Request / reply to this service; resolves with the reply, rejects with the remote error. */
+  send: TestBedSend;
+  /** To this service's queue; resolves once the broker took it. */
+  emit(event: Event): Promise<void>;
+  readonly channel: string;
+  readonly ask: ContextProvider;
+  readonly connection: MicroserviceConnection;
+  readonly client: MessagingClient;
+}
+
+/**
  * A listener running on its own in-process broker, and the means to talk to it and watch it.
  * @since 0.1.0
  * @category test bed
  */
 export interface MessagingTestBed {
-  /** Request / reply: resolves with the reply, rejects with the remote error or `TimeoutError`. */
-  send<R extends Event = Event>(event: Event): Promise<R>;
+  /**
+   * Request / reply: resolves with the reply, rejects with the remote error or `TimeoutError`.
+   * Typed by the request's definition when it declared its reply codec (see {@link TestBedSend}).
+   */
+  send: TestBedSend;
   /** To the service's queue; resolves once the broker took it (use `idle()` to wait for the work). */
   emit(event: Event): Promise<void>;
   /** Fan-out to subscribed services (the bed subscribes to everything unless `options.subscribe` says otherwise). */
@@ -79,7 +123,7 @@ export interface MessagingTestBed {
   readonly outputs$: Observable<Event>;
   /** Waits until the bed is idle, then gives every event the service sent so far. */
   collect(): Promise<Event[]>;
-  /** Resolves once nothing is in flight, queued or waiting for a retry; rejects after `timeout` ms. */
+  /** Resolves once nothing is in flight, queued or waiting for a retry, in any service; rejects after `timeout` ms. */
   idle(timeout?: number): Promise<void>;
   /** The messages dead-lettered so far, with why (`info.reason`, `info.error`, `info.attempts`). */
   readonly deadLetters: LocalDeadLetter[];
@@ -91,8 +135,10 @@ export interface MessagingTestBed {
   readonly connection: MicroserviceConnection;
   /** The client behind `send`/`emit`/`publish` (its `send` returns an Observable). */
   readonly client: MessagingClient;
-  /** The isolated broker (queues, `depth(channel)`, dead letters). */
+  /** The isolated broker (queues, `depth(channel)`, dead letters), shared by the services. */
   readonly broker: LocalBroker;
+  /** One service of a bed of several, by name (with one service: its channel). @since 0.2.0 */
+  service(name: string): MessagingTestBedServiceHandle;
   /** Drains and stops the service; idempotent. */
   close(): Promise<void>;
 }
@@ -142,13 +188,12 @@ export interface MessagingTestBed {
  * @since 0.1.0
  * @category test bed
  */
-export const createMessagingTestBed = async (config: MessagingTestBedConfig): Promise<MessagingTestBed> => {
+export async function createMessagingTestBed(config: MessagingTestBedConfig): Promise<MessagingTestBed>;
+export async function createMessagingTestBed(config: MessagingTestBedServicesConfig): Promise<MessagingTestBed>;
+export async function createMessagingTestBed(config: MessagingTestBedConfig | MessagingTestBedServicesConfig): Promise<MessagingTestBed> {
+  const several = 'services' in config;
   const { drainTimeout, ...options } = { ...DEFAULT_MESSAGING_TEST_BED_OPTIONS, ...config.options };
   const broker = new TestBroker();
-  const transportOptions = { ...options, broker };
-  let started!: (bus: EventBus) => void;
-  const bus = new Promise<EventBus>(resolve => (started = resolve));
-
   const outputs = new ReplaySubject<Event>();
   const sent: Event[] = [];
   const record = (event: Event) => {
@@ -156,33 +201,44 @@ export const createMessagingTestBed = async (config: MessagingTestBedConfig): Pr
     outputs.next(event);
   };
 
-  const microservice = await createMicroservice({
-    transport: Transport.LOCAL,
-    options: transportOptions,
-    listener: config.listener,
-    dependencies: [
-      bindTo(LoggerToken)(createTestLogger),
-      // the bed is the bus its effects talk to (resolved once it listens), and it records what they send there
-      bindTo(EventBusToken)(() => bus),
-      bindTo(EventBusClientToken)(context => recordingClient(EventBusClient(context), record)),
-      ...(config.dependencies ?? []),
-    ],
-  });
-  const connection = await microservice();
-  started(Object.assign(connection, { context: microservice.context }) as EventBus);
-
-  // inputs carry their delivery's tracker; what the service sends does not
-  connection.event$.subscribe(event => {
-    if (!getDeliveryTracker(event)) record(event);
-  });
-  const client = await MessagingClient({ transport: Transport.LOCAL, options: transportOptions })(microservice.context);
-  const idle = (timeout = options.timeout) => waitUntilIdle(connection, broker, options.channel, timeout);
+  const specs: Array<[string, MessagingTestBedService]> = several
+    ? Object.entries(config.services)
+    : [[options.channel, { listener: config.listener, dependencies: config.dependencies ?? [] }]];
+  if (specs.length === 0) throw new Error('createMessagingTestBed: `services` is empty; give at least one service ({ name: { listener } }).');
+  const running: Array<[string, RunningService]> = [];
+  try {
+    for (const [name, spec] of specs) {
+      const own: MessagingTestBedOptions = several ? { channel: name, subscribe: [], ...spec.options } : {};
+      const { drainTimeout: _ignored, ...serviceOptions } = { ...options, ...own };
+      const dependencies = [...(several ? (config.dependencies ?? []) : []), ...(spec.dependencies ?? [])];
+      running.push([name, await startService(spec.listener, dependencies, { ...serviceOptions, broker }, record)]);
+    }
+  } catch (error) {
+    await Promise.all(running.map(([, service]) => service.connection.close({ drainTimeout: 0 }).then(() => service.client.close())));
+    throw error;
+  }
+  const services = new Map(running);
+  const [, first] = running[0];
+  const idle = (timeout = options.timeout) => waitUntilIdle([...services.values()], broker, timeout);
+  const sendTo = (client: MessagingClient): TestBedSend => event => firstValueFrom(client.send(event)) as never;
+  const handle = (name: string): MessagingTestBedServiceHandle => {
+    const service = services.get(name);
+    if (!service) throw new Error(`The test bed has no service "${name}"; it has ${[...services.keys()].join(', ')}.`);
+    return {
+      send: sendTo(service.client),
+      emit: event => service.client.emit(event),
+      channel: service.channel,
+      ask: lookup(service.context),
+      connection: service.connection,
+      client: service.client,
+    };
+  };
 
   let closing: Promise<void> | undefined;
   return {
-    send: event => firstValueFrom(client.send(event)),
-    emit: event => client.emit(event),
-    publish: event => client.publish(event),
+    send: sendTo(first.client),
+    emit: event => first.client.emit(event),
+    publish: event => first.client.publish(event),
     outputs$: outputs.asObservable(),
     collect: async () => {
       await idle();
@@ -193,16 +249,17 @@ export const createMessagingTestBed = async (config: MessagingTestBedConfig): Pr
       return broker.getDeadLetters();
     },
     deadLetter$: broker.deadLetter$.asObservable(),
-    ask: lookup(microservice.context),
-    connection,
-    client,
+    ask: lookup(first.context),
+    connection: first.connection,
+    client: first.client,
     broker,
+    service: handle,
     close: () =>
       (closing ??= (async () => {
-        await connection.close({ drainTimeout });
-        await client.close();
+        await Promise.all([...services.values()].map(service => service.connection.close({ drainTimeout })));
+        await Promise.all([...services.values()].map(service => service.client.close()));
         outputs.complete();
         broker.reset();
       })()),
   };
-};
+}

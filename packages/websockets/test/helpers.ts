@@ -64,6 +64,8 @@ export interface TestClient {
   sendRaw(data: string): void;
   next(predicate?: (e: Event) => boolean, ms?: number): Promise<Event>;
   closed: Promise<{ code: number; reason: string }>;
+  /** Pings received from the server since the socket was created. */
+  pings: { count: number };
 }
 
 export const connect = async (url: string, options: ClientOptions = {}): Promise<TestClient> => {
@@ -72,6 +74,9 @@ export const connect = async (url: string, options: ClientOptions = {}): Promise
   const received: Event[] = [];
   const waiters: Array<{ predicate: (e: Event) => boolean; resolve: (e: Event) => void }> = [];
   let seen = 0;
+  // counted from the start: a ping may arrive before the test gets the socket
+  const pings = { count: 0 };
+  socket.on('ping', () => pings.count++);
   socket.on('message', data => {
     const event = JSON.parse(data.toString()) as Event;
     received.push(event);
@@ -97,6 +102,7 @@ export const connect = async (url: string, options: ClientOptions = {}): Promise
     socket,
     received,
     closed,
+    pings,
     send: event => socket.send(JSON.stringify(event)),
     sendRaw: data => socket.send(data),
     // resolves with the first not-yet-consumed message matching the predicate

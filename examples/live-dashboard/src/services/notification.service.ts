@@ -20,3 +20,14 @@ export const notifyCustomer$: MsgEffect = (event$, ctx) => {
     }),
   );
 };
+
+/**
+ * Where a notification's way on the bus ends: the browsers get it through the WebSocket
+ * bridge (app.ts), so there is nothing more to do. Handling it says so to the bus, which
+ * otherwise dead-letters a published event that no effect takes (reason `unhandled`).
+ */
+export const notificationDelivered$: MsgEffect = event$ =>
+  event$.pipe(
+    matchEvent(CustomerNotified),
+    act(() => undefined),
+  );

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { act, eventValidator$, matchEvent, useContext } from '@tributary/core';
+import { act, createContextToken, eventValidator$, matchEvent, useContext } from '@tributary/core';
 import { MsgEffect, reply } from '@tributary/messaging';
-import { OrderAccepted, OrderCreated, PlaceOrder } from '../events';
+import { OrderAccepted, OrderCreated, PaymentDeclined, PaymentRefunded, PlaceOrder, StockReserved } from '../events';
 import { TimelineToken } from '../timeline';
 import { PublisherToken } from './publisher';
+
+/** How an order ended. */
+export type OrderOutcome = 'confirmed' | 'cancelled: payment declined' | 'cancelled: out of stock, refunded';
+
+/** The order service's state: each order's outcome, once known. */
+export const OrderBookToken = createContextToken<Map<string, OrderOutcome>>('OrderBook');
 
 /** Accepts an order (replying to the caller) and publishes OrderCreated. */
 export const placeOrder$: MsgEffect = (event$, ctx) => {
@@ -21,4 +27,19 @@ export const placeOrder$: MsgEffect = (event$, ctx) => {
   );
 };
 
-export const orderEffects = [placeOrder$];
+/** Closes an order with the saga's outcome. */
+export const closeOrder$: MsgEffect = (event$, ctx) => {
+  const book = useContext(OrderBookToken)(ctx.ask);
+  const timeline = useContext(TimelineToken)(ctx.ask);
+  return event$.pipe(
+    matchEvent(StockReserved, PaymentDeclined, PaymentRefunded),
+    act(event => {
+      const outcome: OrderOutcome =
+        event.type === 'StockReserved' ? 'confirmed' : event.type === 'PaymentDeclined' ? 'cancelled: payment declined' : 'cancelled: out of stock, refunded';
+      book.set(event.payload.orderId, outcome);
+      timeline.record('order', `${event.payload.orderId} ${outcome}`);
+    }),
+  );
+};
+
+export const orderEffects = [placeOrder$, closeOrder$];

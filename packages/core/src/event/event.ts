@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { checkVersioning, decodingUpcaster } from '../internal/upcast';
 import type { EventMetadata } from './event.interface';
 import type { EventOptions, Upcaster } from './eventOptions';
+import type { RepliesWith } from './replyOf';
 
 /**
  * An io-ts codec of a whole event `{ type, payload }`, made by {@link event}. It knows its
@@ -10,7 +11,7 @@ import type { EventOptions, Upcaster } from './eventOptions';
  * @since 0.1.0
  * @category events
  */
-export type EventCodec<T extends string = string, P extends t.Mixed = t.Mixed> = t.TypeC<{
+export type EventCodec<T extends string = string, P extends t.Mixed = t.Mixed, R extends t.Mixed | undefined = undefined> = t.TypeC<{
   type: t.LiteralC<T>;
   payload: P;
 }> & {
@@ -19,17 +20,30 @@ export type EventCodec<T extends string = string, P extends t.Mixed = t.Mixed> =
   readonly version: number;
   /** `upcasters[n]` turns a version `n` payload into version `n + 1`. @since 0.2.0 */
   readonly upcasters: Readonly<Record<number, Upcaster>>;
+  /** The codec of the reply, when the event is a request that declared it (`{ reply }`). @since 0.2.0 */
+  readonly reply: R;
   /**
    * The next version of this event: `payload` is its codec, `up` turns this version's
    * (decoded) payload into the next version's. The result is a codec of version
    * `version + 1` that reads every older version, upcasting it.
    * @since 0.2.0
    */
-  evolve<N extends t.Mixed>(payload: N, up: (previous: t.TypeOf<P>) => t.OutputOf<N>): EventCodec<T, N>;
+  evolve<N extends t.Mixed>(payload: N, up: (previous: t.TypeOf<P>) => t.OutputOf<N>): EventCodec<T, N, R>;
   create: undefined extends t.TypeOf<P>
-    ? (payload?: t.TypeOf<P>, metadata?: EventMetadata) => { type: T; payload: t.TypeOf<P>; metadata?: EventMetadata }
-    : (payload: t.TypeOf<P>, metadata?: EventMetadata) => { type: T; payload: t.TypeOf<P>; metadata?: EventMetadata };
+    ? (payload?: t.TypeOf<P>, metadata?: EventMetadata) => CreatedEvent<T, P, R>
+    : (payload: t.TypeOf<P>, metadata?: EventMetadata) => CreatedEvent<T, P, R>;
 };
+
+/**
+ * What `EventCodec.create` returns: the event, marked with its reply codec when it declared one.
+ * @since 0.2.0
+ * @category events
+ */
+export type CreatedEvent<T extends string, P extends t.Mixed, R extends t.Mixed | undefined = undefined> = {
+  type: T;
+  payload: t.TypeOf<P>;
+  metadata?: EventMetadata;
+} & (R extends t.Mixed ? RepliesWith<R> : unknown);
 
 /** Name given to every event codec made by {@link event}. */
 export const EVENT_CODEC_NAME = 'EventSchema';
@@ -80,15 +94,15 @@ export const isEventCodec = (codec: unknown): codec is t.TypeC<{ type: t.Literal
  * OrderPlaced.create({ orderId: 'o-1', amount: 5, currency: 'USD' }).metadata; // { version: 2 }
  * ```
  * @param type - the event type literal
- * @param options - `version` (default 1) and `upcasters` (since 0.2.0)
+ * @param options - `version` (default 1), `upcasters`, and `reply`, the reply codec of a request (since 0.2.0)
  * @returns a function taking the payload codec (omit it for events without payload)
  * @throws CoreError (at definition) when `version` is not a whole number from 1, or the upcasters leave a gap
  * @since 0.1.0
  * @category events
  */
 export const event =
-  <T extends string>(type: T, options: EventOptions = {}) =>
-  <P extends t.Mixed = t.UndefinedC>(payload?: P): EventCodec<T, P> => {
+  <T extends string, R extends t.Mixed | undefined = undefined>(type: T, options: EventOptions<R> = {}) =>
+  <P extends t.Mixed = t.UndefinedC>(payload?: P): EventCodec<T, P, R> => {
     const { version, upcasters } = checkVersioning(type, options.version ?? 1, { ...options.upcasters });
     const payloadCodec = (payload ?? t.undefined) as P;
     const codec = t.type({ type: t.literal(type), payload: payloadCodec }, EVENT_CODEC_NAME);
@@ -96,6 +110,6 @@ export const event =
     const create = (p?: t.TypeOf<P>, metadata?: EventMetadata) =>
       version > 1 ? { type, payload: p, metadata: { ...metadata, version } } : metadata ? { type, payload: p, metadata } : { type, payload: p };
     const evolve = <N extends t.Mixed>(next: N, up: (previous: t.TypeOf<P>) => t.OutputOf<N>) =>
-      event(type, { version: version + 1, upcasters: { ...upcasters, [version]: decodingUpcaster(version, payloadCodec, up) } })(next);
-    return Object.assign(codec, { type, version, upcasters, create, evolve }) as unknown as EventCodec<T, P>;
+      event(type, { ...options, version: version + 1, upcasters: { ...upcasters, [version]: decodingUpcaster(version, payloadCodec, up) } })(next);
+    return Object.assign(codec, { type, version, upcasters, reply: options.reply, create, evolve }) as unknown as EventCodec<T, P, R>;
   };

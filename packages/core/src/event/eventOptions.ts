@@ -1,3 +1,5 @@
+import type * as t from 'io-ts';
+
 /**
  * Turns the payload of one version of an event into the payload of the next version.
  * Synchronous and pure: it may run again for the same event (retries, redrives).
@@ -31,11 +33,15 @@ export type Upcaster = (payload: any) => unknown;
  *   },
  * };
  * const OrderPlaced = event('OrderPlaced', options)(t.type({ orderId: t.string, total: t.number, currency: t.string }));
+ *
+ * // a request that declares its reply: send(GetPrice.create(...)) is typed with Price
+ * const Price = event('Price')(t.type({ sku: t.string, eur: t.number }));
+ * const GetPrice = event('GetPrice', { reply: Price })(t.type({ sku: t.string }));
  * ```
  * @since 0.2.0
  * @category events
  */
-export interface EventOptions {
+export interface EventOptions<R extends t.Mixed | undefined = t.Mixed | undefined> {
   /**
    * The version of the payload codec, a whole number from 1 (the default). `.create()` stamps
    * it on `metadata.version` (from 2 on: a missing version means 1).
@@ -47,4 +53,10 @@ export interface EventOptions {
    * a gap throws when the event is defined.
    */
   upcasters?: { readonly [version: number]: Upcaster };
+  /**
+   * The codec of the reply to this event, when it is a request: `client.send(e)` and the test
+   * bed's `send(e)` are then typed with that reply (see `ReplyOf`). Types only: the reply is
+   * not validated at run time. Since 0.2.0.
+   */
+  reply?: R;
 }

@@ -1,4 +1,4 @@
-import type { Context, Event } from '@tributary/core';
+import type { Context, Event, ReplyOf } from '@tributary/core';
 import type { Reader } from 'fp-ts/Reader';
 import { defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
 import { fromTransportMessage, toTransportMessage } from '../internal/codec';
@@ -24,8 +24,12 @@ import { endWhenSent, ProducerSpan, startProducerSpan } from '../internal/teleme
 export interface MessagingClient {
   /** Sends to the service's channel; resolves once the broker took it. */
   emit: <T extends Event = Event>(event: T) => Promise<void>;
-  /** Request / reply: the reply, or an error (the remote `EventError`, a `RemoteError`, `TimeoutError`). */
-  send: <R extends Event = Event, T extends Event = Event>(event: T) => Observable<R>;
+  /**
+   * Request / reply: the reply, or an error (the remote `EventError`, a `RemoteError`,
+   * `TimeoutError`). The reply is typed by the request's definition when it declared its
+   * reply codec (`event('GetPrice', { reply: Price })`), else `R` (default `Event`).
+   */
+  send: <R extends Event = never, T extends Event = Event>(event: T) => Observable<[R] extends [never] ? ReplyOf<T> : R>;
   /** Fan-out to every service subscribed to `event.type`; resolves once the broker took it. */
   publish: <T extends Event = Event>(event: T) => Promise<void>;
   close: () => Promise<void>;

@@ -1,6 +1,7 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
 import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
+import type { Amqp10StrategyOptions } from '../options/Amqp10StrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
 import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
@@ -31,6 +32,7 @@ export interface TransportOptionsMap {
   [Transport.REDIS]: RedisStrategyOptions;
   [Transport.NATS]: NatsStrategyOptions;
   [Transport.MQTT]: MqttStrategyOptions;
+  [Transport.AMQP10]: Amqp10StrategyOptions;
 }
 
 /**

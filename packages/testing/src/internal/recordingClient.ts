@@ -7,5 +7,5 @@ export const recordingClient = (client: EventBusClient, record: (event: Event) =
   ...client,
   emit: event => (record(event), client.emit(event)),
   publish: event => (record(event), client.publish(event)),
-  send: <R extends Event>(event: Event) => defer(() => (record(event), client.send<R>(event))),
+  send: ((event: Event) => defer(() => (record(event), client.send(event)))) as EventBusClient['send'],
 });

@@ -8,25 +8,26 @@ const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, m
 const QUIET_TURNS = 3;
 
 /**
- * Resolves once the service has nothing in flight, nothing queued on its channel and no
+ * Resolves once every service has nothing in flight, nothing queued on its channel and no
  * retry pending, for a few turns of the event loop in a row (replies and outputs travel in
  * microtasks and promise callbacks).
  */
 export const waitUntilIdle = async (
-  connection: MicroserviceConnection,
+  services: ReadonlyArray<{ readonly connection: MicroserviceConnection; readonly channel: string }>,
   broker: TestBroker,
-  channel: string,
   timeout: number,
 ): Promise<void> => {
   const deadline = Date.now() + timeout;
-  const busy = () => connection.inFlight > 0 || broker.depth(channel) > 0 || broker.pendingRedeliveries > 0;
+  const inFlight = () => services.reduce((n, s) => n + s.connection.inFlight, 0);
+  const queued = () => services.reduce((n, s) => n + broker.depth(s.channel), 0);
+  const busy = () => inFlight() > 0 || queued() > 0 || broker.pendingRedeliveries > 0;
   for (let quiet = 0; quiet < QUIET_TURNS; ) {
     if (busy()) {
       quiet = 0;
       if (Date.now() > deadline) {
         throw new Error(
-          `The test bed did not become idle within ${timeout} ms: ${connection.inFlight} event(s) in flight, ` +
-            `${broker.depth(channel)} queued, ${broker.pendingRedeliveries} retry(ies) pending. ` +
+          `The test bed did not become idle within ${timeout} ms: ${inFlight()} event(s) in flight, ` +
+            `${queued()} queued, ${broker.pendingRedeliveries} retry(ies) pending. ` +
             'Is an effect waiting on something that never comes (a promise, a reply, a timer)?',
         );
       }
