@@ -43,10 +43,14 @@ export const DEFAULT_CHAOS_DELIVERY: DeliveryOptions = { timeout: 5_000, retry: 
 const CONSUMER = path.join(path.dirname(require.resolve('@tributary/testing/package.json')), 'bin', 'chaos-consumer.js');
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
-/** A consumer child process: `p <id>` lines are processed ids, `ready` when it consumes. */
-const startConsumer = (transport: unknown, options: Record<string, unknown>, mode: string, processed: Map<string, number>): Promise<ChildProcess> =>
+/** A consumer process, and how many Work events it received. */
+type Consumer = ChildProcess & { received?: number };
+
+/** A consumer child process: `r <id>` lines are received ids, `p <id>` processed ones, `ready` when it consumes. */
+const startConsumer = (transport: unknown, options: Record<string, unknown>, mode: string, processed: Map<string, number>): Promise<Consumer> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CONSUMER, JSON.stringify(transport), JSON.stringify(options), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: Consumer = spawn(process.execPath, [CONSUMER, JSON.stringify(transport), JSON.stringify(options), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.received = 0;
     let rest = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -54,6 +58,7 @@ const startConsumer = (transport: unknown, options: Record<string, unknown>, mod
       rest = lines.pop() ?? '';
       for (const line of lines) {
         if (line === 'ready') resolve(child);
+        else if (line.startsWith('r ')) child.received!++;
         else if (line.startsWith('p ')) processed.set(line.slice(2), (processed.get(line.slice(2)) ?? 0) + 1);
       }
     });
@@ -71,7 +76,7 @@ const kill = (child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<
 /**
  * Runs a transport through faults while emitting: `emits` events with unique ids, a connection
  * cut (through the setup's `fault` proxy) at a quarter, a SIGKILL of the consumer process at
- * half, a poison event and malformed bytes at 60 %; then counts what was resolved, processed,
+ * half (once it has received a message), a poison event and malformed bytes at 60 %; then counts what was resolved, processed,
  * lost, duplicated and dead-lettered. The consumer runs the built packages (`tsc -b` first).
  *
  * @example
@@ -97,7 +102,7 @@ export const runChaos = async (name: string, setup: TransportConformanceSetup, o
   const processed = new Map<string, number>();
   const serviceOptions = { ...setup.serviceOptions(channel, delivery), ...fault.options, ...options.consumerOptions };
   const mode = options.consumer ?? 'correct';
-  let consumer: ChildProcess | undefined = await startConsumer(setup.transport, serviceOptions, mode, processed);
+  let consumer: Consumer | undefined = await startConsumer(setup.transport, serviceOptions, mode, processed);
   const client = await MessagingClient({ transport: setup.transport, options: { ...(setup.clientOptions ?? setup.serviceOptions)(channel, delivery), ...fault.options } })(await contextFactory());
   const resolved = new Set<string>();
   let rejected = 0;
@@ -109,7 +114,12 @@ export const runChaos = async (name: string, setup: TransportConformanceSetup, o
       if (i === Math.floor(emits / 2)) {
         const killed = consumer;
         consumer = undefined;
-        chaos.push(kill(killed, 'SIGKILL').then(async () => (consumer = await startConsumer(setup.transport, serviceOptions, mode, processed))));
+        // killed while it works: once it has received something (bounded wait)
+        const working = async () => {
+          for (const until = Date.now() + 10_000; (killed?.received ?? 0) === 0 && Date.now() < until; ) await sleep(5);
+          await sleep(100); // in the middle of its work, acknowledgements included
+        };
+        chaos.push(working().then(() => kill(killed, 'SIGKILL')).then(async () => (consumer = await startConsumer(setup.transport, serviceOptions, mode, processed))));
       }
       if (i === Math.floor((emits * 3) / 5)) {
         chaos.push(client.emit({ type: 'Poison', payload: 'poison' }).catch(() => undefined));
