@@ -16,8 +16,17 @@ describe('public API of @tributary/testing', () => {
 });
 
 describe('public API of @tributary/testing/conformance', () => {
-  it('exports the suite and the proxy, and nothing else', async () => {
+  it('exports the suite, the proxy, the chaos run and the TLS helpers, and nothing else', async () => {
     const conformance = await import('@tributary/testing/conformance');
-    expect(Object.keys(conformance).sort()).toEqual(['createTcpProxy', 'describeTransportConformance']);
+    expect(Object.keys(conformance).sort()).toEqual([
+      'DEFAULT_CHAOS_DELIVERY',
+      'createTcpProxy',
+      'createTestCertificates',
+      'describeTransportConformance',
+      'formatChaosTable',
+      'runChaos',
+      'startTlsRabbitMq',
+      'startTlsRedis',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import type { ValidationIssue } from '../validation/ValidationIssue';
+import { printValue } from './printValue';
 
 /** `undefined` does not survive JSON, so issues carry the string `'undefined'` instead. */
 const describeValue = (value: unknown): unknown => (value === undefined ? 'undefined' : value);
@@ -23,7 +24,7 @@ export const describeIssues = (errors: t.Errors, prefix: string): { issues: Vali
   });
   const summary = issues
     .map((issue, i) => {
-      const received = errors[i]!.value === undefined ? 'undefined' : JSON.stringify(issue.received);
+      const received = errors[i]!.value === undefined ? 'undefined' : printValue(issue.received);
       return `${issue.path}: expected ${issue.expected}, received ${received}`;
     })
     .join('; ');

@@ -6,6 +6,7 @@ import { isEventCodec } from '../event/event';
 import type { Event, EventMetadata } from '../event/event.interface';
 import { receivedVersion, upcast, versioningOf } from '../internal/upcast';
 import { describeIssues } from '../internal/validationIssues';
+import { printValue } from '../internal/printValue';
 
 export type { ValidationIssue } from './ValidationIssue';
 import type { WholeEventCodec } from '../operators/matchEvent';
@@ -74,7 +75,7 @@ export function eventValidator$<C extends t.Any>(codec: C): EventValidator<C> {
     if (!whole || event.type === codec.props.type.value) {
       const received = receivedVersion(event);
       if (received === undefined) {
-        const message = `Event "${event.type}" has an invalid metadata.version ${JSON.stringify(event.metadata?.version)}: a version is a whole number from 1 (absent means 1). Fix the producer.`;
+        const message = `Event "${event.type}" has an invalid metadata.version ${printValue(event.metadata?.version)}: a version is a whole number from 1 (absent means 1). Fix the producer.`;
         return fail(new EventError(event, message, [{ path: 'metadata.version', expected: 'version', received: event.metadata?.version }]));
       }
       if (received > versioning.version) return fail(new UnsupportedVersionError(event, received, versioning.version));

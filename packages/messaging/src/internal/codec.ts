@@ -13,7 +13,8 @@ export const wireMetadata = (metadata: EventMetadata | undefined, skip: Readonly
   const out: EventMetadata = {};
   for (const key of Object.keys(metadata)) {
     const value = metadata[key];
-    if (value !== undefined && !skip.has(key)) out[key] = value;
+    // an own "__proto__" key (JSON.parse makes one) would replace the copy's prototype
+    if (value !== undefined && !skip.has(key) && key !== '__proto__') out[key] = value;
   }
   return out;
 };
@@ -50,6 +51,21 @@ export const toTransportMessage = (
   };
 };
 
+const isPlainRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A delivery count read from a body: a whole number from 1 (anything else counts as a first attempt). */
+const isAttempt = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+
+/** The string entries of headers carried in a body (`metadata.headers` is typed as strings: anything else is dropped). */
+const stringHeaders = (value: unknown): Record<string, string> | undefined => {
+  if (!isPlainRecord(value)) return undefined;
+  const headers: Record<string, string> = {};
+  for (const key of Object.keys(value)) {
+    if (typeof value[key] === 'string' && key !== '__proto__') headers[key] = value[key] as string;
+  }
+  return headers;
+};
+
 /** Why a message could not be decoded. */
 export class DecodeFailure extends Error {}
 
@@ -68,8 +84,13 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
   if (!decoded || typeof decoded !== 'object' || typeof decoded.type !== 'string' || decoded.type === '') {
     throw new DecodeFailure('no "type" string in the body');
   }
-  const carried: EventMetadata | undefined = decoded.metadata && typeof decoded.metadata === 'object' ? decoded.metadata : undefined;
+  const carried: EventMetadata | undefined = isPlainRecord(decoded.metadata) ? decoded.metadata : undefined;
   const metadata: EventMetadata = wireMetadata(carried) ?? {};
+  if (metadata.headers !== undefined) {
+    const headers = stringHeaders(metadata.headers);
+    if (headers) metadata.headers = headers;
+    else delete metadata.headers;
+  }
   if (message.messageId !== undefined) metadata.id = message.messageId;
   if (message.correlationId !== undefined) metadata.correlationId = message.correlationId;
   if (message.replyTo !== undefined) metadata.replyTo = message.replyTo;
@@ -78,7 +99,7 @@ export const fromTransportMessage = (message: TransportMessage, wire: TransportW
   if (message.headers !== undefined) metadata.headers = message.headers;
   if (message.key !== undefined) metadata.key = message.key;
   if (message.version !== undefined) metadata.version = message.version;
-  metadata.attempt = message.attempt ?? carried?.attempt ?? 1;
+  metadata.attempt = message.attempt ?? (isAttempt(carried?.attempt) ? carried.attempt : 1);
   metadata.raw = message.raw;
   const event: Event = { type: decoded.type, metadata };
   if (decoded.payload !== undefined) event.payload = decoded.payload;

@@ -1,6 +1,7 @@
 import Redis, { Cluster } from 'ioredis';
 import { BrokerUnavailableError } from '@tributary/messaging';
 import { reconnectDelay } from '@tributary/messaging/transport';
+import { redactCredentials } from './redactCredentials';
 import type { ResolvedRedisOptions } from './resolveOptions';
 
 /** What a client is for: commands, blocking stream reads, or pub/sub. */
@@ -13,7 +14,7 @@ export type ClientRole = 'command' | 'reader' | 'subscriber';
  */
 export const createClient = (options: ResolvedRedisOptions, role: ClientRole): Redis => {
   if (options.cluster) return createClusterClient(options, role);
-  return new Redis({
+  const client = new Redis({
     maxRetriesPerRequest: null,
     // how long a closed connection's socket may linger before it is destroyed (ioredis: 2 s)
     disconnectTimeout: 500,
@@ -22,6 +23,9 @@ export const createClient = (options: ResolvedRedisOptions, role: ClientRole): R
     enableAutoPipelining: role === 'command',
     ...options.client,
   });
+  // first listener: a failed AUTH's password is masked before anyone else sees the error
+  client.on('error', redactCredentials);
+  return client;
 };
 
 /**
@@ -51,6 +55,7 @@ const createClusterClient = (options: ResolvedRedisOptions, role: ClientRole): R
       ...node,
     },
   });
+  cluster.on('error', redactCredentials);
   return cluster as unknown as Redis;
 };
 

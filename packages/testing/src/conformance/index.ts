@@ -12,3 +12,11 @@ export type {
 } from './TransportConformanceSetup';
 export { createTcpProxy } from './createTcpProxy';
 export type { TcpProxy, TcpProxyOptions } from './createTcpProxy';
+export { runChaos, formatChaosTable, DEFAULT_CHAOS_DELIVERY } from './runChaos';
+export type { ChaosOptions, ChaosReport } from './runChaos';
+export { createTestCertificates } from './createTestCertificates';
+export type { TestCertificates } from './createTestCertificates';
+export { startTlsRedis } from './startTlsRedis';
+export type { TlsRedis } from './startTlsRedis';
+export { startTlsRabbitMq } from './startTlsRabbitMq';
+export type { TlsRabbitMq } from './startTlsRabbitMq';

@@ -1,0 +1,112 @@
+/**
+ * TLS to RabbitMQ for real (issue 19, item 5): a throwaway CA and certificates (openssl), an extra
+ * RabbitMQ node of this test's own with TLS only, on its own ports (the machine's rabbit@localhost is
+ * never touched). An `amqps://` service and client exchange events; a wrong CA fails with an error
+ * that names the certificate problem; the password never shows in logs or errors.
+ */
+import { inspect } from 'node:util';
+import { act, contextFactory, matchEvent } from '@tributary/core';
+import { createMicroservice, messagingListener, MessagingClient, Transport } from '@tributary/messaging';
+import { createTestCertificates, startTlsRabbitMq } from '@tributary/testing/conformance';
+import type { TestCertificates, TlsRabbitMq } from '@tributary/testing/conformance';
+
+const PASSWORD = `s3cr3t-${Math.random().toString(36).slice(2)}`;
+let certs: TestCertificates;
+let rabbit: TlsRabbitMq;
+const closers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  rabbit = await startTlsRabbitMq(certs, PASSWORD);
+}, 90_000);
+
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await rabbit?.stop();
+  certs?.remove();
+});
+
+/** Everything written to stdout, stderr and the console while `work` runs. */
+const captureOutput = async <T>(work: () => Promise<T>): Promise<{ result: T | Error; output: string }> => {
+  const chunks: string[] = [];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => (chunks.push(String(chunk)), true)),
+    jest.spyOn(process.stderr, 'write').mockImplementation(chunk => (chunks.push(String(chunk)), true)),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map(level => jest.spyOn(console, level).mockImplementation((...args) => void chunks.push(args.map(a => inspect(a, { depth: 8 })).join(' ')))),
+  ];
+  try {
+    return { result: await work().catch((error: Error) => error), output: chunks.join('\n') };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+};
+
+/** Every text an error can show: message, stack, causes, inspect and JSON. */
+const errorText = (error: unknown): string => {
+  const parts: string[] = [inspect(error, { depth: 8 })];
+  for (let e = error as { message?: string; stack?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) parts.push(String(e.message), String(e.stack));
+  try {
+    parts.push(JSON.stringify(error));
+  } catch {
+    // circular: inspect above has it
+  }
+  return parts.join('\n');
+};
+
+const url = (password = PASSWORD) => `amqps://${rabbit.user}:${password}@127.0.0.1:${rabbit.port}`;
+
+test('amqps:// with the CA: a service and a client exchange events over TLS', async () => {
+  const channel = `tls-${Date.now()}`;
+  const seen: unknown[] = [];
+  const options = { host: url(), queue: channel, socketOptions: { ca: [certs.ca] }, timeout: 5_000 };
+  const service = await (
+    await createMicroservice({ transport: Transport.AMQP, options, listener: messagingListener({ effects: [e$ => e$.pipe(matchEvent('Secure'), act(e => void seen.push(e.payload)))] }) })
+  )();
+  closers.push(() => service.close());
+  const client = await MessagingClient({ transport: Transport.AMQP, options })(await contextFactory());
+  closers.push(() => client.close());
+  await client.emit({ type: 'Secure', payload: 42 });
+  const deadline = Date.now() + 10_000;
+  while (seen.length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+  expect(seen).toEqual([42]);
+  // and a client certificate is accepted too (mutual TLS)
+  const mutual = await MessagingClient({ transport: Transport.AMQP, options: { ...options, socketOptions: { ca: [certs.ca], cert: certs.clientCert, key: certs.clientKey } } })(await contextFactory());
+  closers.push(() => mutual.close());
+  await mutual.emit({ type: 'Secure', payload: 43 });
+});
+
+test('a wrong CA fails with an error that names the certificate problem, without the password', async () => {
+  const { result, output } = await captureOutput(() =>
+    contextFactory().then(context => MessagingClient({ transport: Transport.AMQP, options: { host: url(), queue: 'tls-wrong-ca', socketOptions: { ca: [certs.otherCa] }, timeout: 2_000 } })(context)).then(async client => {
+      closers.push(() => client.close());
+      await client.emit({ type: 'Never' });
+      return client;
+    }),
+  );
+  expect(result).toBeInstanceOf(Error);
+  const text = errorText(result);
+  expect(text).toMatch(/certificate/i);
+  expect(text).not.toContain(PASSWORD);
+  expect(output).not.toContain(PASSWORD);
+}, 30_000);
+
+test('a wrong password fails without printing either password', async () => {
+  const wrong = `wrong-${PASSWORD}`;
+  const { result, output } = await captureOutput(() =>
+    contextFactory().then(context => MessagingClient({ transport: Transport.AMQP, options: { host: url(wrong), queue: 'tls-wrong-password', socketOptions: { ca: [certs.ca] }, timeout: 2_000 } })(context)).then(async client => {
+      closers.push(() => client.close());
+      await client.emit({ type: 'Never' });
+      return client;
+    }),
+  );
+  expect(result).toBeInstanceOf(Error);
+  const text = errorText(result);
+  expect(text).toMatch(/ACCESS_REFUSED|WRONGPASS|login|password/i);
+  for (const secret of [PASSWORD, wrong]) {
+    expect(text).not.toContain(secret);
+    expect(output).not.toContain(secret);
+  }
+}, 30_000);
