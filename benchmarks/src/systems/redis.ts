@@ -10,7 +10,7 @@ import { moleculerService } from './moleculer';
 import { nestRedis } from './nest';
 
 /** Deletes every key whose name starts with the cell's tag. */
-const deleteKeys = async (tag: string): Promise<void> => {
+export const deleteKeys = async (tag: string): Promise<void> => {
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
