@@ -61,9 +61,11 @@ class Consumers {
         return new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('a consumer did not start within 20 s')), 20_000);
           child.on('message', (message: { kind: string; latencies?: number[]; message?: string }) => {
-            if (message.kind === 'ready') (clearTimeout(timer), resolve());
-            else if (message.kind === 'error') (clearTimeout(timer), reject(new Error(message.message)));
-            else if (message.kind === 'latencies') for (const l of message.latencies!) this.latencies.push(l);
+            if (message.kind === 'ready' || message.kind === 'error') {
+              clearTimeout(timer);
+              if (message.kind === 'ready') resolve();
+              else reject(new Error(message.message));
+            } else if (message.kind === 'latencies') for (const l of message.latencies!) this.latencies.push(l);
           });
         });
       }),
