@@ -102,7 +102,7 @@ const main = async (): Promise<void> => {
   const markdown = [
     `Command: \`${command}\` — ${new Date().toISOString()} — ${totalS.toFixed(0)} s`,
     `Machine: ${Object.entries(info).map(([k, v]) => `${k} ${v}`).join('; ')}`,
-    `Median of ${RUNS} runs (min–max) after one warm-up run. "vs raw" / "vs Marble" are speed ratios: throughput ratio, or the inverse latency ratio; above 1 Tributary is faster.`,
+    `Median of ${RUNS} runs (min–max) after one warm-up run. "vs raw" / "vs best peer" (the fastest of Marble.js, NestJS, Moleculer) are speed ratios: throughput ratio, or the inverse latency ratio; above 1 Tributary is faster.`,
     '',
     table,
     '',
