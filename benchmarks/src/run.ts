@@ -3,7 +3,8 @@
  * each system in its own child process, median of 3 runs with min/max. Prints the table
  * and the targets, writes `benchmarks/results/latest.json` and `latest.md`.
  *
- * Options: `--only <text>` runs the workloads whose id contains it; `--runs <n>`;
+ * Options: `--only <text>` runs the workloads whose id contains it; `--system <id>` runs only that
+ * system (`tributary`, `raw`, `marble`, `nest`, `moleculer`); `--runs <n>`;
  * `--scale <x>` multiplies every operation count (quick looks: `--scale 0.1`);
  * `--budget <s>` total time allowed (default 570 s; cells past it are "not measured").
  */
@@ -28,6 +29,7 @@ const RUNS = Number(arg('runs') ?? 3);
 const SCALE = Number(arg('scale') ?? 1);
 const BUDGET_MS = Number(arg('budget') ?? 570) * 1000;
 const ONLY = arg('only');
+const SYSTEM = arg('system');
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -81,7 +83,7 @@ const main = async (): Promise<void> => {
   const cells: CellResult[] = [];
   for (const workload of workloads) {
     log(`▸ ${workload.title}`);
-    for (const system of workload.systems) {
+    for (const system of workload.systems.filter(s => !SYSTEM || s.id === SYSTEM)) {
       const cell = await runCell(workload, system, deadline);
       cells.push(cell);
       const lost = cell.samples.reduce((sum, s) => sum + s.lost + s.failed, 0);
@@ -100,7 +102,7 @@ const main = async (): Promise<void> => {
   const markdown = [
     `Command: \`${command}\` — ${new Date().toISOString()} — ${totalS.toFixed(0)} s`,
     `Machine: ${Object.entries(info).map(([k, v]) => `${k} ${v}`).join('; ')}`,
-    `Median of ${RUNS} runs (min–max) after one warm-up run. "vs raw" / "vs Marble" are speed ratios: throughput ratio, or the inverse latency ratio; above 1 Tributary is faster.`,
+    `Median of ${RUNS} runs (min–max) after one warm-up run. "vs raw" / "vs best peer" (the fastest of Marble.js, NestJS, Moleculer) are speed ratios: throughput ratio, or the inverse latency ratio; above 1 Tributary is faster.`,
     '',
     table,
     '',

@@ -1,4 +1,5 @@
 import { formatSpread, spread } from './stats';
+import { PEERS } from './types';
 import type { CellResult, MetricSpec, Side, Workload } from './types';
 
 /** One side's figure in a row: the runs' values, or why there are none. */
@@ -22,9 +23,14 @@ export interface Row {
   readonly tributary: Figure;
   readonly raw: Figure;
   readonly marble: Figure;
+  readonly nest: Figure;
+  readonly moleculer: Figure;
   /** Speed relative to raw / Marble: throughput ratio, or inverse latency ratio (>1: Tributary faster). */
   readonly vsRaw: number;
   readonly vsMarble: number;
+  /** Speed relative to the fastest measured peer (Marble.js, NestJS, Moleculer), and which one it is. */
+  readonly vsBestPeer: number;
+  readonly bestPeer?: Side;
 }
 
 const figure = (cell: CellResult | undefined, metric: MetricSpec, side: Side, absent?: string): Figure => {
@@ -46,12 +52,13 @@ export const buildRows = (workloads: readonly Workload[], cells: readonly CellRe
   for (const workload of workloads) {
     const mine = cells.filter(c => c.workload === workload.id);
     const raw = mine.find(c => c.side === 'raw');
-    const marble = mine.find(c => c.side === 'marble');
     for (const metric of workload.metrics) {
       for (const cell of mine.filter(c => c.side === 'tributary')) {
         const t = figure(cell, metric, 'tributary');
         const r = figure(raw, metric, 'raw', workload.absent?.raw);
-        const m = figure(marble, metric, 'marble', workload.absent?.marble);
+        const [m, nest, moleculer] = PEERS.map(side => figure(mine.find(c => c.side === side), metric, side, workload.absent?.[side]));
+        const peerRatios = [m, nest, moleculer].map(f => speedRatio(metric, t, f));
+        const best = peerRatios.reduce((b, r, i) => (Number.isFinite(r) && (b < 0 || r < peerRatios[b]) ? i : b), -1);
         rows.push({
           workload: workload.id,
           group: workload.group,
@@ -60,8 +67,12 @@ export const buildRows = (workloads: readonly Workload[], cells: readonly CellRe
           tributary: t,
           raw: r,
           marble: m,
+          nest,
+          moleculer,
           vsRaw: speedRatio(metric, t, r),
           vsMarble: speedRatio(metric, t, m),
+          vsBestPeer: best < 0 ? NaN : peerRatios[best],
+          bestPeer: best < 0 ? undefined : PEERS[best],
         });
       }
     }
@@ -73,11 +84,12 @@ const cellText = (f: Figure, metric: MetricSpec): string =>
   f.notMeasured === undefined ? formatSpread(f.values, metric.unit) : f.system === undefined ? 'n/a' : 'not measured';
 const ratioText = (r: number): string => (Number.isFinite(r) ? `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×` : '—');
 const lostText = (f: Figure): string => (f.notMeasured !== undefined ? '–' : String(f.lost));
+const PEER_NAMES: Partial<Record<Side, string>> = { marble: 'Marble', nest: 'Nest', moleculer: 'Moleculer' };
 const unitText = (m: MetricSpec): string => (m.unit === 'ops/s' ? '/s' : m.unit);
 
 /** The table as Markdown (it reads well in a terminal too). */
 export const renderTable = (rows: readonly Row[]): string => {
-  const header = ['workload', 'Tributary variant', 'unit', 'Tributary', 'raw', 'Marble.js 4.1', 'vs raw', 'vs Marble', 'lost/failed T·raw·M'];
+  const header = ['workload', 'Tributary variant', 'unit', 'Tributary', 'raw', 'Marble.js 4.1', 'NestJS 12', 'Moleculer 0.15', 'vs raw', 'vs best peer', 'lost/failed T·raw·Ma·N·Mo'];
   const lines = rows.map(row => [
     row.metric.label,
     row.variant,
@@ -85,9 +97,11 @@ export const renderTable = (rows: readonly Row[]): string => {
     cellText(row.tributary, row.metric),
     cellText(row.raw, row.metric),
     cellText(row.marble, row.metric),
+    cellText(row.nest, row.metric),
+    cellText(row.moleculer, row.metric),
     ratioText(row.vsRaw),
-    ratioText(row.vsMarble),
-    `${lostText(row.tributary)}·${lostText(row.raw)}·${lostText(row.marble)}`,
+    Number.isFinite(row.vsBestPeer) ? `${ratioText(row.vsBestPeer)} (${PEER_NAMES[row.bestPeer!]})` : '—',
+    [row.tributary, row.raw, row.marble, row.nest, row.moleculer].map(lostText).join('·'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)));
   const fmt = (cols: string[]) => `| ${cols.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -19,6 +19,9 @@ const ratioCheck = (target: string, row: Row, value: number, min: number, missin
   status: Number.isFinite(value) ? (value >= min ? 'met' : 'missed') : 'not measured',
 });
 
+/** Tributary's speed over a peer's figure (throughput ratio, or inverse latency ratio). */
+const speedOver = (row: Row, peer: number): number => (row.metric.better === 'higher' ? row.tributary.median / peer : peer / row.tributary.median);
+
 /** Every target that applies to the rows, met or missed. */
 export const checkTargets = (rows: readonly Row[], cells: readonly CellResult[]): TargetCheck[] => {
   const checks: TargetCheck[] = [];
@@ -40,6 +43,8 @@ export const checkTargets = (rows: readonly Row[], cells: readonly CellResult[])
       checks.push(ratioCheck(`${row.group.toUpperCase()} ≥ 0.8× raw client`, row, row.vsRaw, 0.8, row.raw.notMeasured ?? row.tributary.notMeasured));
       if (!row.workload.includes('streams')) {
         checks.push(ratioCheck('broker workload ≥ 3× Marble.js', row, row.vsMarble, 3, row.marble.notMeasured ?? row.tributary.notMeasured));
+        if (!row.nest.notMeasured) checks.push(ratioCheck('ahead of NestJS', row, speedOver(row, row.nest.median), 1));
+        if (!row.moleculer.notMeasured) checks.push(ratioCheck('ahead of Moleculer', row, speedOver(row, row.moleculer.median), 1));
       }
     }
     if (row.group === 'memory' && key === 'growth' && row.workload.includes('100k')) {

@@ -1,5 +1,8 @@
-/** Who runs a workload: Tributary (one or more variants), the raw client, or Marble.js 4.1.0. */
-export type Side = 'tributary' | 'raw' | 'marble';
+/** Who runs a workload: Tributary (one or more variants), the raw client, Marble.js 4.1.0, NestJS 12 or Moleculer 0.15. */
+export type Side = 'tributary' | 'raw' | 'marble' | 'nest' | 'moleculer';
+
+/** The peer frameworks (every side but Tributary and the raw client). */
+export const PEERS = ['marble', 'nest', 'moleculer'] as const;
 
 /** One implementation of a workload: e.g. Tributary's EventBus, or raw amqplib. */
 export interface SystemSpec {

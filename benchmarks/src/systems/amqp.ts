@@ -7,6 +7,8 @@ import { AMQP_URL, environment } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { marbleService, tributaryService } from './messagingSystems';
+import { moleculerService } from './moleculer';
+import { nestAmqp } from './nest';
 
 /** The reply address of RabbitMQ's direct reply-to. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -116,13 +118,32 @@ export const marbleAmqp = (tag: string): Promise<BenchSystem> =>
     () => deleteQueues([tag]),
   );
 
-const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp, raw: rawAmqp, marble: marbleAmqp };
+/** NestJS 12 RMQ: durable queue, persistent messages, confirms (amqp-connection-manager), prefetch 32, acks after the handler. */
+export const nestAmqpSystem = (tag: string): Promise<BenchSystem> => nestAmqp(AMQP_URL, tag, () => deleteQueues([tag]));
+
+/**
+ * Moleculer 0.15 with its AMQP transporter, prefetch 32 (its default is 1) and TCP_NODELAY (without
+ * it, each call waits ~40 ms on delayed ACKs). Requests are acked after the action; events go to a
+ * per-node queue consumed with `noAck` (at-most-once); no publisher confirms.
+ */
+export const moleculerAmqp = (tag: string): Promise<BenchSystem> =>
+  moleculerService({ type: 'AMQP', options: { url: AMQP_URL, prefetch: 32, socketOptions: { noDelay: true } } }, tag);
+
+const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
+  tributary: tributaryAmqp,
+  raw: rawAmqp,
+  marble: marbleAmqp,
+  nest: nestAmqpSystem,
+  moleculer: moleculerAmqp,
+};
 
 /** The AMQP systems, with how many operations each makes per run. */
-export const amqpSystems = (n: { tributary: number; raw: number; marble: number }): SystemSpec[] => [
+export const amqpSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
   { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
   { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq },
+  { id: 'nest', side: 'nest', label: 'NestJS RMQ', n: n.nest ?? n.raw, unavailable: () => environment.rabbitmq },
+  { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP', n: n.moleculer ?? n.raw, unavailable: () => environment.rabbitmq },
 ];
 
 /** Starts an AMQP system on fresh queues, runs `fn` on it, closes it and deletes its queues. */

@@ -6,9 +6,11 @@ import { environment, REDIS_URL } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { marbleService, tributaryService } from './messagingSystems';
+import { moleculerService } from './moleculer';
+import { nestRedis } from './nest';
 
 /** Deletes every key whose name starts with the cell's tag. */
-const deleteKeys = async (tag: string): Promise<void> => {
+export const deleteKeys = async (tag: string): Promise<void> => {
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';
@@ -141,15 +143,19 @@ const REDIS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   raw: rawRedisPubSub,
   'raw-streams': rawRedisStreams,
   marble: marbleRedis,
+  nest: (tag: string) => nestRedis(REDIS_URL, tag),
+  moleculer: (tag: string) => moleculerService(REDIS_URL, tag),
 };
 
 const tributaryReady = () => environment.redis ?? environment.tributaryRedis;
 
 /** The Redis pub/sub systems, with how many operations each makes per run. */
-export const redisSystems = (n: { tributary: number; raw: number; marble: number }): SystemSpec[] => [
+export const redisSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: "Transport.REDIS, mode 'pubsub'", n: n.tributary, unavailable: tributaryReady },
   { id: 'raw', side: 'raw', label: 'ioredis pub/sub', n: n.raw, unavailable: () => environment.redis },
   { id: 'marble', side: 'marble', label: 'Marble.js Redis', n: n.marble, unavailable: () => environment.redis },
+  { id: 'nest', side: 'nest', label: 'NestJS Redis', n: n.nest ?? n.raw, unavailable: () => environment.redis },
+  { id: 'moleculer', side: 'moleculer', label: 'Moleculer Redis', n: n.moleculer ?? n.raw, unavailable: () => environment.redis },
 ];
 
 /** The Redis streams systems (Marble.js has no streams). */

@@ -8,7 +8,7 @@ export const amqpEmit: Workload = {
   group: 'amqp',
   title: 'AMQP emit, confirmed, counted at the consumer',
   metrics: [{ key: 'rate', label: 'AMQP emit, confirms, 1000 outstanding', unit: 'ops/s', better: 'higher' }],
-  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 2_000 }),
+  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 2_000, nest: 4_000, moleculer: 5_000 }),
   retryOnce: true,
   usesRabbitMq: true,
   timeoutMs: 90_000,

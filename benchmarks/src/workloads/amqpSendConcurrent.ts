@@ -8,7 +8,7 @@ export const amqpSendConcurrent: Workload = {
   group: 'amqp',
   title: 'AMQP send, 100 in flight',
   metrics: [{ key: 'rate', label: 'AMQP send, 100 in flight', unit: 'ops/s', better: 'higher' }],
-  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 1_000 }),
+  systems: amqpSystems({ tributary: 10_000, raw: 10_000, marble: 1_000, nest: 4_000, moleculer: 5_000 }),
   retryOnce: true,
   usesRabbitMq: true,
   timeoutMs: 90_000,

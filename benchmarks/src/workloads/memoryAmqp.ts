@@ -12,7 +12,7 @@ export const memoryAmqp: Workload = {
     { key: 'heapAfter', label: 'heap after GC, 20k AMQP RPCs', unit: 'MB', better: 'lower', ratio: false },
     { key: 'rss', label: 'RSS after 20k AMQP RPCs', unit: 'MB', better: 'lower', ratio: false },
   ],
-  systems: amqpSystems({ tributary: 20_000, raw: 20_000, marble: 2_000 }),
+  systems: amqpSystems({ tributary: 20_000, raw: 20_000, marble: 2_000, nest: 5_000, moleculer: 5_000 }),
   gc: true,
   retryOnce: true,
   usesRabbitMq: true,

@@ -8,7 +8,7 @@ export const redisEmit: Workload = {
   group: 'redis',
   title: 'Redis pub/sub emit, counted at the subscriber',
   metrics: [{ key: 'rate', label: 'Redis pub/sub emit, 1000 outstanding', unit: 'ops/s', better: 'higher' }],
-  systems: redisSystems({ tributary: 20_000, raw: 30_000, marble: 20_000 }),
+  systems: redisSystems({ tributary: 20_000, raw: 30_000, marble: 20_000, nest: 10_000, moleculer: 10_000 }),
   timeoutMs: 90_000,
   run: (systemId, { n, runs, tag }) =>
     withRedisSystem(systemId, tag, system =>

@@ -8,7 +8,7 @@ export const redisSendConcurrent: Workload = {
   group: 'redis',
   title: 'Redis pub/sub send, 100 in flight',
   metrics: [{ key: 'rate', label: 'Redis pub/sub send, 100 in flight', unit: 'ops/s', better: 'higher' }],
-  systems: redisSystems({ tributary: 20_000, raw: 20_000, marble: 2_000 }),
+  systems: redisSystems({ tributary: 20_000, raw: 20_000, marble: 2_000, nest: 5_000, moleculer: 5_000 }),
   timeoutMs: 90_000,
   run: (systemId, { n, runs, tag }) =>
     withRedisSystem(systemId, tag, system =>
