@@ -1,6 +1,7 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
+import type { SqsStrategyOptions } from '../options/SqsStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
 
@@ -27,6 +28,7 @@ export interface TransportOptionsMap {
   [Transport.LOCAL]: LocalStrategyOptions;
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
+  [Transport.SQS]: SqsStrategyOptions;
 }
 
 /**
