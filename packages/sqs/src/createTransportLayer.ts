@@ -29,7 +29,7 @@ export const createTransportLayer = (options: SqsStrategyOptions): TransportLaye
     type: Transport.SQS,
     config: {
       host: resolved.host,
-      channel: resolved.queue,
+      channel: resolved.channel,
       wire: 'body',
       durable: true,
       ...deliveryConfig(resolved),

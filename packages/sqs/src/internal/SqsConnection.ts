@@ -56,7 +56,7 @@ export class SqsConnection implements TransportLayerConnection<Transport.SQS> {
     if (options.sns) this.sns = new Sns(this.link, options, options.sns);
     const sqs = this.sqs;
     this.config = {
-      channel: options.queue,
+      channel: options.channel,
       timeout: options.timeout,
       get raw() {
         return sqs;
@@ -113,7 +113,7 @@ export class SqsConnection implements TransportLayerConnection<Transport.SQS> {
   }
 
   getChannel(): string {
-    return this.options.queue;
+    return this.options.channel;
   }
 
   private service(): Promise<string> {
