@@ -17,7 +17,7 @@ const topic = `conformance-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   server = await startFauxqs();
-  admin = adminClient(server.endpoint);
+  admin = adminClient(server.endpoint, 'us-east-1');
   letters = deadLetterReader(admin, false);
 }, 30_000);
 afterAll(async () => {

@@ -9,8 +9,8 @@ export const REGION = 'elasticmq';
 export const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 /** A plain SQS client for the tests' own look at the queues. */
-export const adminClient = (endpoint = SQS_URL): SQSClient =>
-  new SQSClient({ endpoint, region: REGION, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false } as ConstructorParameters<typeof SQSClient>[0]);
+export const adminClient = (endpoint = SQS_URL, region = REGION): SQSClient =>
+  new SQSClient({ endpoint, region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false } as ConstructorParameters<typeof SQSClient>[0]);
 
 export const queueName = (channel: string, fifo: boolean, suffix = ''): string => `${channel}${suffix}${fifo ? '.fifo' : ''}`;
 
