@@ -114,8 +114,8 @@ export class Settlements {
   startHeartbeat(): void {
     if (this.heartbeat) return;
     const period = Math.max(250, Math.floor((this.options.visibilityTimeout * 1000) / 3));
+    // not unref'd: a service waiting on its held messages is alive (cleared on close)
     this.heartbeat = setInterval(() => this.extend(period), period);
-    this.heartbeat.unref();
   }
 
   private extend(period: number): void {
