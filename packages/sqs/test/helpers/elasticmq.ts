@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Message } from '@aws-sdk/client-sqs';
+import type { Message, SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { DeadLetterRecord } from '@tributary/testing/conformance';
 
 /** ElasticMQ as scripts/services.sh starts it (bash scripts/services.sh start elasticmq). */
@@ -10,7 +10,7 @@ export const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 /** A plain SQS client for the tests' own look at the queues. */
 export const adminClient = (endpoint = SQS_URL, region = REGION): SQSClient =>
-  new SQSClient({ endpoint, region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false } as ConstructorParameters<typeof SQSClient>[0]);
+  new SQSClient({ endpoint, region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false } as SQSClientConfig);
 
 export const queueName = (channel: string, fifo: boolean, suffix = ''): string => `${channel}${suffix}${fifo ? '.fifo' : ''}`;
 
