@@ -1,6 +1,7 @@
 import { Transport } from '@tributary/messaging';
 import type { SqsStrategyOptions } from '@tributary/sqs';
 import { createTcpProxy, describeTransportConformance } from '@tributary/testing/conformance';
+import { FIFO_CAPABILITIES, FIFO_REASONS } from './helpers/fifoCapabilities';
 import { adminClient, CREDENTIALS, deadLetterReader, deleteQueues, queueName, REGION, sendRaw, SQS_URL } from './helpers/elasticmq';
 
 const admin = adminClient();
@@ -26,8 +27,8 @@ for (const fifo of [false, true]) {
   describeTransportConformance(fifo ? 'SQS (FIFO queues, ElasticMQ)' : 'SQS (standard queues, ElasticMQ)', {
     transport: Transport.SQS,
     serviceOptions: (channel, extra) => ({ ...options(channel, extra) }),
-    capabilities: { publish: false },
-    reasons: { publish: NO_SNS },
+    capabilities: { publish: false, ...(fifo ? FIFO_CAPABILITIES : {}) },
+    reasons: { publish: NO_SNS, ...(fifo ? FIFO_REASONS : {}) },
     injectRaw: (channel, bytes) => sendRaw(admin, queueName(channel, fifo), bytes),
     readDeadLetters: channel => letters.read(channel),
     fault: async () => {
