@@ -18,7 +18,11 @@ import { act, bindEagerlyTo, contextFactory, createContextToken, lookup, matchEv
 import type { Event } from '@tributary/core';
 import { createMicroservice, messagingListener, MessagingClient, Transport } from '@tributary/messaging';
 import type { MessagingListenerConfig, MicroserviceConnection } from '@tributary/messaging';
+import { createTransportLayer } from '@tributary/sqs';
 import type { SqsStrategyOptions } from '@tributary/sqs';
+import { BrokerUnavailableError } from '@tributary/messaging';
+import type { TransportMessage } from '@tributary/messaging/transport';
+import { createTcpProxy } from '@tributary/testing/conformance';
 import { adminClient, CREDENTIALS, drainQueue, deleteQueues, queueUrl, REGION, SQS_URL } from './helpers/elasticmq';
 
 jest.setTimeout(60_000);
@@ -178,5 +182,50 @@ describe('SQS failures', () => {
     expect(attributes['x-dead-letter-reason']?.StringValue).toBe('failed');
     expect(Number(attributes['x-attempts']?.StringValue)).toBe(4);
     expect(JSON.parse(letters[0].Body!)).toMatchObject({ type: 'Poison', payload: 'p' });
+  });
+
+  it('a cut connection: status$ goes disconnected → reconnecting → connected, the receive loop resumes by itself, nothing emitted is lost', async () => {
+    const channel = channelOf('cut');
+    const url = new URL(SQS_URL);
+    const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port) });
+    closers.push(() => proxy.close());
+    const through = { ...options(channel), host: `http://127.0.0.1:${proxy.port}`, reconnect: { initialDelay: 50, maxDelay: 300 } };
+    const connection = await createTransportLayer(through).connect({ isConsumer: true });
+    closers.push(() => connection.close());
+    const statuses: string[] = [];
+    connection.status$.subscribe(status => statuses.push(status));
+    const got: TransportMessage[] = [];
+    connection.message$.subscribe(message => {
+      got.push(message);
+      void connection.ackMessage(message);
+    });
+    const emitter = await client(channel); // straight to ElasticMQ
+    await emitter.emit({ type: 'Before', payload: 1 });
+    await eventually(() => got.length === 1);
+
+    await proxy.cut();
+    await emitter.emit({ type: 'During', payload: 2 });
+    await eventually(() => statuses.includes('reconnecting'));
+    await proxy.restore();
+    await eventually(() => got.length === 2 && statuses[statuses.length - 1] === 'connected');
+    await emitter.emit({ type: 'After', payload: 3 });
+    await eventually(() => got.length === 3);
+    expect(got.map(message => message.type)).toEqual(['Before', 'During', 'After']);
+    expect(statuses).toEqual(['connected', 'disconnected', 'reconnecting', 'connected']);
+    await connection.close();
+    expect(statuses[statuses.length - 1]).toBe('closed');
+  });
+
+  it('connect gives up with BrokerUnavailableError after timeout when SQS does not answer; the error names the endpoint, never credentials', async () => {
+    const proxy = await createTcpProxy({ port: Number(new URL(SQS_URL).port) });
+    await proxy.cut();
+    closers.push(() => proxy.close());
+    const layer = createTransportLayer({ ...options(channelOf('down')), host: `http://127.0.0.1:${proxy.port}`, timeout: 1_000, credentials: { accessKeyId: 'AKIDSECRETLESS', secretAccessKey: 'very-secret' } });
+    const started = Date.now();
+    const error = (await layer.connect({ isConsumer: true }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(BrokerUnavailableError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.message).toContain(`http://127.0.0.1:${proxy.port}`);
+    expect(`${error.message} ${JSON.stringify(layer.config)}`).not.toMatch(/very-secret|AKIDSECRETLESS/);
   });
 });
