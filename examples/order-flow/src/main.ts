@@ -3,8 +3,8 @@ import type { TransportName } from './wiring';
 
 const arg = process.argv.indexOf('--transport');
 const transport = (arg >= 0 ? process.argv[arg + 1] : 'local') as TransportName;
-if (!['local', 'amqp', 'redis'].includes(transport)) {
-  console.error(`Unknown transport "${transport}". Use --transport local | amqp | redis.`);
+if (!['local', 'amqp', 'redis', 'nats', 'mqtt'].includes(transport)) {
+  console.error(`Unknown transport "${transport}". Use --transport local | amqp | redis | nats | mqtt.`);
   process.exit(2);
 }
 

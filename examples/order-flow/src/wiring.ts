@@ -1,7 +1,7 @@
 import { LocalBroker, Transport } from '@tributary/messaging';
 
 /** Where the services run. Only this file knows; the effects are the same everywhere. */
-export type TransportName = 'local' | 'amqp' | 'redis';
+export type TransportName = 'local' | 'amqp' | 'redis' | 'nats' | 'mqtt';
 
 export interface Wiring {
   transport: Transport;
@@ -38,6 +38,25 @@ export const createWiring = (name: TransportName, prefix = 'order-flow'): Wiring
         // every key and channel under `<prefix>:`, publish streams included
         service: (service, subscribe = []) => ({ host, port, keyPrefix: `${prefix}:`, channel: service, subscribe, mode: 'streams' }),
         client: service => ({ host, port, keyPrefix: `${prefix}:`, channel: service, timeout: 5000, mode: 'streams' }),
+      };
+    }
+    case 'nats': {
+      const host = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+      // every subject under `<prefix>.`, published events included; streams in memory, as the AMQP queues are not durable
+      const common = { host, eventPrefix: `${prefix}.event`, eventStream: `${prefix}-events`, storage: 'memory' as const };
+      return {
+        transport: Transport.NATS,
+        service: (service, subscribe = []) => ({ ...common, channel: `${prefix}.${service}`, subscribe }),
+        client: service => ({ ...common, channel: `${prefix}.${service}`, timeout: 5000 }),
+      };
+    }
+    case 'mqtt': {
+      const host = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+      return {
+        transport: Transport.MQTT,
+        // a stable client id per service instance: the next run resumes its session
+        service: (service, subscribe = []) => ({ host, channel: `${prefix}-${service}`, clientId: `${prefix}-${service}-1`, subscribe }),
+        client: service => ({ host, channel: `${prefix}-${service}`, timeout: 5000 }),
       };
     }
   }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
 import Redis from 'ioredis';
+import { connect } from 'mqtt';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { runOrderFlow } from '../src/app';
 
 const SERVICES = ['orders', 'payments', 'inventory', 'notifications'];
@@ -41,6 +44,41 @@ describe('order flow on the brokers', () => {
       expect(keys.length).toBeGreaterThan(0); // everything the run made is under its prefix
       if (keys.length) await redis.del(...keys);
       await redis.quit();
+    }
+  });
+
+  it('runs unchanged on NATS JetStream', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    try {
+      const { timeline, accepted } = await runOrderFlow('nats', false, prefix);
+      expect(accepted).toHaveLength(3);
+      expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+      expect(timeline.entries.filter(e => e.service === 'inventory')).toHaveLength(3);
+    } finally {
+      const nc = await natsConnect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+      const jsm = await jetstreamManager(nc);
+      const streams: string[] = [];
+      for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) streams.push(name);
+      expect(streams.length).toBeGreaterThan(0); // everything the run made is named after its prefix
+      for (const name of streams) await jsm.streams.delete(name);
+      await nc.close();
+    }
+  });
+
+  it('runs unchanged on MQTT (Mosquitto)', async () => {
+    const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
+    try {
+      const { timeline, accepted } = await runOrderFlow('mqtt', false, prefix);
+      expect(accepted).toHaveLength(3);
+      expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
+      expect(timeline.entries.filter(e => e.service === 'inventory')).toHaveLength(3);
+    } finally {
+      // end the sessions the run made: each service's, and its dead-letter session
+      for (const clientId of SERVICES.flatMap(service => [`${prefix}-${service}-1`, `${prefix}-${service}-dead-letter`])) {
+        const client = connect(process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883', { clientId, clean: true, protocolVersion: 5, reconnectPeriod: 0 });
+        await new Promise(resolve => client.once('connect', resolve));
+        await client.endAsync();
+      }
     }
   });
 });

@@ -3,6 +3,7 @@ import { deliveryConfig } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { AmqpStrategyOptions } from './AmqpStrategyOptions';
 import { AmqpConnection } from './internal/AmqpConnection';
+import { AmqpDeadLetters } from './internal/AmqpDeadLetters';
 import { resolveAmqpOptions } from './internal/resolveOptions';
 
 /**
@@ -10,7 +11,8 @@ import { resolveAmqpOptions } from './internal/resolveOptions';
  * `Transport.AMQP`; call it yourself to hand a layer to tools or tests. `connect()` opens a
  * connection (retrying up to `timeout` while the broker is unreachable), declares the
  * topology (exchange, queue; for a consumer also the dead-letter and retry queues and the
- * `subscribe` bindings) and resolves the connection.
+ * `subscribe` bindings) and resolves the connection. `openDeadLetters()` opens the dead-letter
+ * queue (`<queue>.dead-letter`) for `redriveDeadLetters`.
  *
  * @example
  * ```ts
@@ -31,11 +33,13 @@ export const createTransportLayer = (options: AmqpStrategyOptions): TransportLay
     config: {
       host: resolved.host,
       channel: resolved.queue,
+      system: 'rabbitmq',
       wire: 'body',
       durable: true,
       ...deliveryConfig(resolved),
     },
     connect: opts => new AmqpConnection(resolved, opts?.isConsumer !== false).start(),
+    openDeadLetters: () => AmqpDeadLetters.open(resolved),
   };
 };
 

@@ -16,6 +16,7 @@ const BROKER_HEADERS = new Set([
   'x-attempts',
   'x-dead-letter-reason',
   'x-original-queue',
+  'x-dead-lettered-at',
   'x-key',
   'x-version',
   'x-death',
@@ -50,8 +51,6 @@ const record = (message: GetMessage): DeadLetterRecord => {
 const broker = useSharedBroker();
 /** Every options object a case used, per queue, to delete what it declared. */
 const declared = new Map<string, AmqpStrategyOptions[]>();
-/** Dead letters taken off `<queue>.dead-letter` so far (get is destructive). */
-const deadLetters = new Map<string, DeadLetterRecord[]>();
 
 const options = (queue: string, extra: object, host = AMQP_URL): AmqpStrategyOptions => {
   const o: AmqpStrategyOptions = { host, queue, ...extra };
@@ -63,15 +62,15 @@ describeTransportConformance('AMQP', {
   transport: Transport.AMQP,
   serviceOptions: (queue, extra) => ({ ...options(queue, extra) }),
   injectRaw: (queue, bytes) => broker.admin.sendRaw(queue, bytes),
-  readDeadLetters: async queue => {
-    const letters = deadLetters.get(queue) ?? [];
-    deadLetters.set(queue, letters);
-    for (;;) {
-      const message = await broker.admin.get(`${queue}.dead-letter`).catch(() => undefined);
-      if (!message) return [...letters];
-      letters.push(record(message));
-    }
-  },
+  // read without taking: the messages are got unacknowledged, and closing the channel puts them back
+  readDeadLetters: queue =>
+    broker.admin
+      .channel(async ch => {
+        const letters: DeadLetterRecord[] = [];
+        for (let message = await ch.get(`${queue}.dead-letter`); message; message = await ch.get(`${queue}.dead-letter`)) letters.push(record(message));
+        return letters;
+      })
+      .catch(() => []),
   fault: async () => {
     const url = new URL(AMQP_URL);
     const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port || 5672) });
@@ -82,7 +81,6 @@ describeTransportConformance('AMQP', {
     for (const queue of queues) {
       await broker.admin.deleteTopology(...(declared.get(queue) ?? [{ host: AMQP_URL, queue }]));
       declared.delete(queue);
-      deadLetters.delete(queue);
     }
   },
   timeoutMs: 30_000,

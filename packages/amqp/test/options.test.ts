@@ -49,6 +49,8 @@ describe('@tributary/amqp public API', () => {
       subscribe: [],
       durable: true,
       concurrency: 32,
+      system: 'rabbitmq',
+      slowHandlerWarning: 0,
     });
   });
 });

@@ -43,6 +43,8 @@ export { contextFactory, constructContext } from './context/contextFactory';
 
 // listener
 export { createListener } from './listener/createListener';
+export { runEffects } from './listener/runEffects';
+export type { RunEffectsConfig, RunningEffects } from './listener/runEffects';
 export type { Listener, ListenerConfig, ListenerHandler, ServerIO, ServerConfig } from './listener/listener.interface';
 
 // logger

@@ -13,6 +13,7 @@ describe('public API', () => {
     'combineMiddlewares',
     'createEffectContext',
     'resubscribeOnError',
+    'runEffects',
     'eventValidator$',
     'createContextToken',
     'createContext',

@@ -15,6 +15,8 @@ export type { TransportOptionsMap, TransportOptions } from './transport/Transpor
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { SqsStrategyOptions, SqsCredentials, SqsSnsOptions, SqsReconnectOptions } from './options/SqsStrategyOptions';
+export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
+export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
 
 // local transport
 export { LocalBroker, defaultLocalBroker } from './local/LocalBroker';
@@ -46,6 +48,8 @@ export type { CreateMicroserviceConfig, Microservice } from './server/createMicr
 export { DEFAULT_DRAIN_TIMEOUT } from './server/microservice.interface';
 export { asListenerDelivery } from './server/microservice.interface';
 export type { CloseOptions, MicroserviceConnection, ListenerConnection, ListenerDelivery, ListenerHandle, SettledOutcome, ManualOutcome } from './server/microservice.interface';
+export type { HealthReport, HealthStatus } from './health/HealthReport';
+export { withTraceIds } from './telemetry/withTraceIds';
 export { ServerEvent, ServerEventType, isStatusEvent, isCloseEvent, isErrorEvent } from './server/serverEvents';
 export type { AllServerEvents } from './server/serverEvents';
 export { TransportLayerToken, ServerEventsToken } from './server/tokens';
@@ -62,6 +66,12 @@ export { EventBusClient, EventBusClientToken } from './eventbus/EventBusClient';
 // replies and manual settlement
 export { reply, MissingEventTypeError } from './reply/reply';
 export { ackEvent, nackEvent, nackAndResendEvent } from './ack/ack';
+
+// dead letters: list and redrive
+export { redriveDeadLetters } from './redrive/redriveDeadLetters';
+export type { RedriveOptions, RedriveResult, RedriveProgress, DeadLetterFilter } from './redrive/redriveDeadLetters';
+export { RedriveNotSupportedError, RedriveFailedError, DeadLetterDestinationNotFoundError } from './redrive/errors';
+export type { DeadLetter } from './transport/DeadLetterStore';
 
 // idempotency
 export { dedupe } from './middlewares/dedupe';

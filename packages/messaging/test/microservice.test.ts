@@ -17,9 +17,16 @@ import { eventually, localClient, uniqueChannel } from './helpers';
 
 describe('createMicroservice', () => {
   it('names the package to install when a transport package is missing', async () => {
-    const error = await createMicroservice({ transport: Transport.NATS, options: {}, listener: messagingListener({}) }).catch(e => e);
-    expect(error).toBeInstanceOf(TransportNotInstalledError);
-    expect(error.message).toBe('Transport.NATS needs @tributary/nats: npm install @tributary/nats');
+    // every first-party transport is installed in this repository: map TCP to a package that is not
+    const packages = spi.TRANSPORT_PACKAGES as Record<number, string | undefined>;
+    packages[Transport.TCP] = '@tributary/tcp';
+    try {
+      const error = await createMicroservice({ transport: Transport.TCP, options: {}, listener: messagingListener({}) }).catch(e => e);
+      expect(error).toBeInstanceOf(TransportNotInstalledError);
+      expect(error.message).toBe('Transport.TCP needs @tributary/tcp: npm install @tributary/tcp');
+    } finally {
+      delete packages[Transport.TCP];
+    }
   });
 
   it('resolves the connection on start; reports status and close on event$', async () => {

@@ -3,6 +3,7 @@ import { Transport } from '@tributary/messaging';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { RedisStrategyOptions } from './RedisStrategyOptions';
 import { defaultConsumer, resolveOptions } from './internal/resolveOptions';
+import { RedisDeadLetters } from './internal/RedisDeadLetters';
 import { RedisConnection } from './internal/RedisConnection';
 
 /**
@@ -34,6 +35,7 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
     config: {
       host: resolved.address,
       channel: resolved.channel,
+      system: 'redis',
       wire: 'envelope',
       durable: resolved.mode === 'streams',
       ...deliveryConfig(resolved),
@@ -44,6 +46,7 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
       const named = resolved.consumer ? resolved : { ...resolved, consumer: defaultConsumer(resolved.channel) };
       return RedisConnection.open(named, options, isConsumer);
     },
+    openDeadLetters: () => RedisDeadLetters.open(resolved),
   };
 };
 

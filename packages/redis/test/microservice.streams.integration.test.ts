@@ -90,7 +90,8 @@ describe('Redis microservice, streams mode (durable delivery)', () => {
     const client = await services.client({ channel, mode: 'streams' });
     await client.emit({ type: 'Import', payload: 'row::7', metadata: { headers: { tenant: 'acme' } } });
 
-    await waitFor(async () => (await deadLetters(channel)).length === 1, 5_000, 'dead letter');
+    // each retry may wait for a blocking read to end (blockTime): bounded generously for a loaded machine
+    await waitFor(async () => (await deadLetters(channel)).length === 1, 15_000, 'dead letter');
     expect(seen.map(event => event.metadata?.attempt)).toEqual([1, 2, 3]);
     const [letter] = await deadLetters(channel);
     expect(letter).toEqual(expect.objectContaining({ reason: 'failed', errorName: 'TypeError', errorMessage: 'cannot parse row 7', attempts: '3', type: 'Import' }));
@@ -123,7 +124,8 @@ describe('Redis microservice, streams mode (durable delivery)', () => {
 
     const seen: Event[] = [];
     await services.service({ channel, mode: 'streams', consumer: 'next', claimIdleTime: 200, retry: { maxAttempts: 3 } }, { effects: [recorder('Crashy', seen)] });
-    await waitFor(async () => (await deadLetters(channel)).length === 1, 5_000, 'dead letter');
+    // each retry may wait for a blocking read to end (blockTime): bounded generously for a loaded machine
+    await waitFor(async () => (await deadLetters(channel)).length === 1, 15_000, 'dead letter');
     expect(seen).toEqual([]);
     expect((await deadLetters(channel))[0]).toEqual(expect.objectContaining({ reason: 'failed', errorName: 'MaxAttemptsExceededError', attempts: '4' }));
     expect(await pending(channel)).toBe(0);

@@ -1,12 +1,8 @@
 // server
 export { createWebSocketServer } from './server/createWebSocketServer';
-export type {
-  WebSocketServerConfig,
-  WebSocketServerConnection,
-  WebSocketClientConnection,
-  WebSocketServerIO,
-  WebSocketCloseOptions,
-} from './server/websocket.server.interface';
+export type { WebSocketServerConfig, WebSocketServerIO } from './server/websocket.server.interface';
+export type { WebSocketServerConnection, WebSocketCloseOptions } from './server/WebSocketServerConnection';
+export type { WebSocketClientConnection } from './server/WebSocketClientConnection';
 export { DEFAULT_WEBSOCKET_SERVER_OPTIONS } from './server/webSocketServerOptions';
 export type { WebSocketServerOptions, AuthenticateFn, VerifyClientFn } from './server/webSocketServerOptions';
 export {

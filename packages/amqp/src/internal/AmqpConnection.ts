@@ -7,7 +7,8 @@ import type { EncodedError } from '@tributary/core';
 import { AmqpUnroutableError } from '../errors';
 import { AmqpSession } from './AmqpSession';
 import { Consumers } from './Consumers';
-import { ackDelivery, claimDelivery, nackDelivery } from './deliveries';
+import { ackDelivery, Delivery, nackDelivery } from './deliveries';
+import { InFlightMessages } from '@tributary/messaging/transport';
 import { Mover } from './Mover';
 import { Publisher } from './Publisher';
 import { ReplyChannel } from './ReplyChannel';
@@ -31,6 +32,8 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
   private readonly persistent: boolean;
   private readonly publisher: Publisher;
   private readonly mover: Mover;
+  /** Delivered and not settled yet: each is settled once, on the channel that delivered it. */
+  private readonly deliveries: InFlightMessages<amqp.Message, Delivery> = new InFlightMessages();
   private closing?: Promise<void>;
 
   constructor(
@@ -44,7 +47,7 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
     this.session = session;
     session.error$.subscribe(this.error$);
     this.status$ = session.status$.pipe(distinctUntilChanged());
-    this.consumers = new Consumers(session, options, this.error$);
+    this.consumers = new Consumers(session, options, this.error$, this.deliveries);
     this.replies = new ReplyChannel(session, options);
     this.persistent = options.queueOptions.durable !== false;
     this.publisher = new Publisher(session, options);
@@ -97,23 +100,32 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
     return true;
   }
 
+  /**
+   * Takes the right to settle a message: once only, and only while the channel that delivered
+   * it lives. On a dead channel nothing is done: the broker redelivers the message by itself.
+   */
+  private claim(message: TransportMessage | undefined): Delivery | undefined {
+    const delivery = this.deliveries.take(message);
+    return delivery?.channel.open ? delivery : undefined;
+  }
+
   ackMessage(message: TransportMessage | undefined): void {
-    const delivery = claimDelivery(message);
+    const delivery = this.claim(message);
     if (delivery) ackDelivery(delivery);
   }
 
   nackMessage(message: TransportMessage | undefined, resend = false): void {
-    const delivery = claimDelivery(message);
+    const delivery = this.claim(message);
     if (delivery) nackDelivery(delivery, resend);
   }
 
   async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void> {
-    const delivery = claimDelivery(message);
+    const delivery = this.claim(message);
     if (delivery) await this.mover.retry(delivery, message, retry);
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
-    const delivery = claimDelivery(message);
+    const delivery = this.claim(message);
     if (delivery) await this.mover.deadLetter(delivery, message, info);
   }
 
@@ -126,6 +138,7 @@ export class AmqpConnection implements TransportLayerConnection<Transport.AMQP> 
     this.replies.close();
     await this.mover.drain();
     await this.session.close();
+    this.deliveries.clear();
     this.publisher.stop();
     this.close$.next();
     this.close$.complete();

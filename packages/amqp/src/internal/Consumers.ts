@@ -4,7 +4,7 @@ import { CoreError } from '@tributary/core';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import type { AmqpSession } from './AmqpSession';
 import type { Live, LiveChannel } from './live';
-import { trackDelivery } from './deliveries';
+import type { Deliveries } from './deliveries';
 import { fromDelivery } from './properties';
 import type { ResolvedAmqpOptions } from './resolveOptions';
 
@@ -31,6 +31,7 @@ export class Consumers {
     private readonly session: AmqpSession,
     private readonly options: ResolvedAmqpOptions,
     private readonly errors: Subject<Error>,
+    private readonly deliveries: Deliveries,
   ) {}
 
   /** Starts consuming now (or on the next connection); returns how to stop. */
@@ -77,7 +78,7 @@ export class Consumers {
       if (channel.open) channel.ch.nack(msg, false, true);
       return;
     }
-    trackDelivery(msg, channel);
+    this.deliveries.add(msg, { msg, channel });
     consumer.deliver(fromDelivery(msg));
   }
 

@@ -44,6 +44,7 @@ export class Mover {
       [HEADER.reason]: info.reason,
       [HEADER.attempts]: info.attempts,
       [HEADER.originalQueue]: this.options.queue,
+      [HEADER.deadLetteredAt]: Date.now(),
       ...(info.error ? { [HEADER.errorName]: info.error.name, [HEADER.errorMessage]: info.error.message } : {}),
     };
     return this.moveThenAck(delivery, generation =>

@@ -11,6 +11,7 @@ export const HEADER = {
   attempts: 'x-attempts',
   reason: 'x-dead-letter-reason',
   originalQueue: 'x-original-queue',
+  deadLetteredAt: 'x-dead-lettered-at',
   key: 'x-key',
   version: 'x-version',
 } as const;

@@ -14,6 +14,7 @@ export interface ResolvedAmqpOptions extends ResolvedDeliveryOptions {
   queueOptions: AmqpQueueOptions;
   queueType: 'classic' | 'quorum';
   prefetchCount: number;
+  singleActiveConsumer: boolean;
   exchange: string;
   deadLetter: string | false;
   confirm: boolean;
@@ -58,6 +59,7 @@ export const resolveAmqpOptions = (options: AmqpStrategyOptions): ResolvedAmqpOp
     queueOptions,
     queueType,
     prefetchCount: options.prefetchCount ?? d.prefetchCount,
+    singleActiveConsumer: options.singleActiveConsumer ?? false,
     ...resolveDeliveryOptions(options, '@tributary/amqp', { timeout: d.timeout, expectAck: d.expectAck, subscribe: d.subscribe }),
     exchange: options.exchange ?? d.exchange,
     deadLetter: options.deadLetter ?? `${options.queue}.dead-letter`,

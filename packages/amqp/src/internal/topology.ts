@@ -17,7 +17,8 @@ export const retryDelays = (options: ResolvedAmqpOptions): number[] => {
 const mainQueueOptions = (options: ResolvedAmqpOptions): amqp.Options.AssertQueue => {
   const { arguments: args, ...rest } = options.queueOptions;
   const typed = options.queueType === 'quorum' ? { 'x-queue-type': 'quorum' } : {};
-  const merged = { ...args, ...typed };
+  const single = options.singleActiveConsumer ? { 'x-single-active-consumer': true } : {};
+  const merged = { ...args, ...typed, ...single };
   return Object.keys(merged).length ? { ...rest, arguments: merged } : rest;
 };
 

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import type { ValidationIssue } from '../validation/eventValidator';
+import type { ValidationIssue } from '../validation/ValidationIssue';
 
 /** `undefined` does not survive JSON, so issues carry the string `'undefined'` instead. */
 const describeValue = (value: unknown): unknown => (value === undefined ? 'undefined' : value);

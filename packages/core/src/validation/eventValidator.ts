@@ -6,21 +6,9 @@ import { isEventCodec } from '../event/event';
 import type { Event, EventMetadata } from '../event/event.interface';
 import { receivedVersion, upcast, versioningOf } from '../internal/upcast';
 import { describeIssues } from '../internal/validationIssues';
-import type { WholeEventCodec } from '../operators/matchEvent';
 
-/**
- * One reason an event failed validation.
- * @since 0.1.0
- * @category validation
- */
-export interface ValidationIssue {
-  /** Where, e.g. `payload.items.0.qty`. */
-  path: string;
-  /** The expected type, by its io-ts name. */
-  expected: string;
-  /** What was there instead. */
-  received: unknown;
-}
+export type { ValidationIssue } from './ValidationIssue';
+import type { WholeEventCodec } from '../operators/matchEvent';
 
 /**
  * The event a validator lets through: the decoded whole event (event codecs) or the input

@@ -10,6 +10,10 @@ import type { TransportLayerConnection, TransportMessage, TransportMessageTransf
 import { jsonTransformer } from '../transport/jsonTransformer';
 import type { TransportOptions } from '../transport/TransportOptionsMap';
 import { ConnectionClosedError } from '../errors/errors';
+import type { HealthReport } from '../health/HealthReport';
+import { ClientHealth } from '../internal/clientHealth';
+import { transportName } from '../internal/transportName';
+import { endWhenSent, ProducerSpan, startProducerSpan } from '../internal/telemetry/ProducerSpan';
 
 /**
  * Talks to a service: `emit` (one consumer handles it), `send` (request / reply),
@@ -25,6 +29,8 @@ export interface MessagingClient {
   /** Fan-out to every service subscribed to `event.type`; resolves once the broker took it. */
   publish: <T extends Event = Event>(event: T) => Promise<void>;
   close: () => Promise<void>;
+  /** The client's connection health, synchronously (`down` once closed). @since 0.2.0 */
+  health: () => HealthReport;
 }
 
 /**
@@ -43,13 +49,22 @@ export interface MessagingClientConfig<T extends Transport | TransportProvider =
 /** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
 export const createClientApi = (
   connect: TransportLayerConnection | (() => Promise<TransportLayerConnection>),
-  target: { channel: string; wire: TransportWire; timeout?: number },
+  target: { channel: string; wire: TransportWire; timeout?: number; system?: string; transport?: string },
   transformer: TransportMessageTransformer,
 ): MessagingClient => {
+  const health = new ClientHealth(target);
   // an open connection is used (and closed) as it is; a function connects on first use
-  let connection: TransportLayerConnection | undefined = typeof connect === 'function' ? undefined : connect;
-  const ready = async () => (connection ??= await (connect as () => Promise<TransportLayerConnection>)());
-  const frame = (event: Event) => toTransportMessage(outgoingEvent(event), target.wire, transformer, true);
+  let connection: TransportLayerConnection | undefined = typeof connect === 'function' ? undefined : health.watch(connect);
+  const ready = async () => (connection ??= health.watch(await (connect as () => Promise<TransportLayerConnection>)()));
+  const system = target.system ?? target.transport ?? 'unknown';
+  /** The PRODUCER span `frame` started (read right after it, synchronously). */
+  let span: ProducerSpan | undefined;
+  const frame = (event: Event, operation: 'send' | 'publish' = 'send', destination = target.channel) => {
+    span = undefined;
+    const out = outgoingEvent(event);
+    span = startProducerSpan(system, operation, destination, out, event);
+    return toTransportMessage(out, target.wire, transformer, true);
+  };
   let closed = false;
   const isClosed = () => (closed ? Promise.reject(new ConnectionClosedError(target.channel, 'closed')) : undefined);
   const taken = (what: string) => (ok: boolean) => {
@@ -63,33 +78,45 @@ export const createClientApi = (
       try {
         message = frame(event);
       } catch (error) {
+        span?.end(error);
         return Promise.reject(error); // an unencodable event rejects, as an async function would
       }
       const sent = connection ? connection.emitMessage(target.channel, message) : ready().then(c => c.emitMessage(target.channel, message));
-      return sent.then(taken('message'));
+      return endWhenSent(span, sent.then(taken('message')));
     },
     publish: event => {
       if (closed) return isClosed()!;
       let message: TransportMessage;
       try {
-        message = frame(event);
+        message = frame(event, 'publish', event.type);
       } catch (error) {
+        span?.end(error);
         return Promise.reject(error);
       }
       const sent = connection ? connection.publishMessage(event.type, message) : ready().then(c => c.publishMessage(event.type, message));
-      return sent.then(taken('publication'));
+      return endWhenSent(span, sent.then(taken('publication')));
     },
     send: <R extends Event>(event: Event) =>
       defer(async () => {
         await isClosed();
         const conn = connection ?? (await ready());
-        return conn.sendMessage(target.channel, frame(event), { timeout: target.timeout ?? conn.config.timeout });
+        const out = outgoingEvent(event);
+        const producing = startProducerSpan(system, 'send', target.channel, out, event);
+        const message = toTransportMessage(out, target.wire, transformer, true);
+        const timeout = target.timeout ?? conn.config.timeout;
+        if (target.wire !== 'envelope') return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout }));
+        // the envelope is the whole message: a transport that picks the reply address has it framed in
+        const reframe = (routing: { replyTo: string; correlationId: string }) =>
+          toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+        return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout, reframe }));
       }).pipe(
         map(reply => fromTransportMessage(reply, target.wire, transformer)),
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
       ),
+    health: () => health.health(),
     close: async () => {
       closed = true;
+      health.close();
       if (connection) await connection.close();
     },
   };
@@ -121,7 +148,7 @@ export const MessagingClient =
     const connection = await layer.connect({ isConsumer: false });
     return createClientApi(
       connection,
-      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout },
+      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout, system: layer.config.system, transport: transportName(layer.type) },
       config.msgTransformer ?? jsonTransformer,
     );
   };

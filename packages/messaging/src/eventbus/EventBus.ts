@@ -1,7 +1,7 @@
 import { Context, createContextToken, createLogger, LoggerToken, lookup } from '@tributary/core';
 import * as O from 'fp-ts/Option';
 import type { Reader } from 'fp-ts/Reader';
-import { DeliveryMachine } from '../internal/DeliveryMachine';
+import { startService } from '../server/startService';
 import { LocalBroker } from '../local/LocalBroker';
 import { createLocalTransportLayer, EVENT_BUS_CHANNEL } from '../local/createLocalTransportLayer';
 import type { RetryOptions } from '../transport/retry';
@@ -79,8 +79,6 @@ export const EventBus =
       subscribe: ['#'],
     });
     const logger = O.getOrElse(() => createLogger())(lookup(context)(LoggerToken));
-    const raw = await layer.connect({ isConsumer: true });
-    const managed = new DeliveryMachine(raw, layer.config, logger);
-    managed.start(config.listener(context)(managed));
+    const managed = await startService(layer, config.listener, context, logger);
     return Object.assign(managed, { context }) as EventBus;
   };

@@ -46,7 +46,7 @@ export const EventBusClientToken = createContextToken<EventBusClient>('EventBusC
 export const EventBusClient: Reader<Context, EventBusClient> = context => {
   let bus: EventBus | undefined;
   const getBus = async () => (bus ??= await useContextAsync(EventBusToken, 'EventBusClient')(lookup(context)));
-  const api = createClientApi(getBus, { channel: EVENT_BUS_CHANNEL, wire: 'object' }, jsonTransformer);
+  const api = createClientApi(getBus, { channel: EVENT_BUS_CHANNEL, wire: 'object', system: 'local', transport: 'local' }, jsonTransformer);
   return {
     ...api,
     // the bus belongs to the context, not to its clients

@@ -23,6 +23,10 @@ export class Delivery implements ListenerDelivery {
   failure: unknown = undefined;
   settled = false;
   timer?: NodeJS.Timeout;
+  /** When it was dispatched (`performance.now()`), if anything times it; 0 otherwise. */
+  started = 0;
+  /** Its OpenTelemetry context (the CONSUMER span), when tracing. */
+  otel?: unknown;
   private controller?: AbortController;
   private hooks?: Array<(outcome: SettledOutcome) => void>;
 

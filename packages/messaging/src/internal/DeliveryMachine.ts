@@ -12,6 +12,11 @@ import { KeyGate } from './KeyGate';
 import { addressOutput, routeOutput } from './outputs';
 import { decideSettlement } from './settlementPolicy';
 import { FinalSettlement, Settler } from './Settler';
+import { HealthMonitor } from './HealthMonitor';
+import { transportName } from './transportName';
+import type { HealthReport } from '../health/HealthReport';
+import { createInstrumentation } from './telemetry/DeliveryTelemetry';
+import type { Instrumentation } from './telemetry/Instrumentation';
 
 
 const TAG = 'messaging';
@@ -44,6 +49,9 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
   private closing?: Promise<void>;
   /** The delivery being dispatched synchronously right now (to attribute effect errors). */
   current?: Delivery;
+  private readonly telemetry: Instrumentation;
+  private readonly monitor: HealthMonitor;
+  private readonly run = (event: Event): void => this.handle!.dispatch(event);
 
   constructor(
     readonly transport: TransportLayerConnection<T>,
@@ -59,10 +67,18 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     this.error$ = merge(transport.error$, this.errors);
     this.gate = new KeyGate(layer.concurrency ?? DEFAULT_CONCURRENCY);
     this.settler = new Settler(transport, this.gate, (error, what) => this.report(error, what), (delivery, attempt) => this.redispatch(delivery, attempt));
+    const system = layer.system ?? transportName(transport.type);
+    this.telemetry = createInstrumentation({ system, channel: this.channel, logger, slowHandlerWarning: layer.slowHandlerWarning ?? 0, inFlight: () => this.settler.inFlight });
+    this.monitor = new HealthMonitor({ transport: transportName(transport.type), channel: this.channel, status$: this.status$, error$: this.error$, inFlight: () => this.settler.inFlight, reconnected: () => this.telemetry.reconnected() });
   }
 
   get inFlight(): number {
     return this.settler.inFlight;
+  }
+
+  /** The connection's health, synchronously (for `/healthz`, `/readyz`). */
+  health(): HealthReport {
+    return this.monitor.health();
   }
 
   getChannel(): string {
@@ -100,7 +116,7 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     const previous = this.current;
     this.current = delivery;
     try {
-      this.handle!.dispatch(event);
+      this.telemetry.dispatch(delivery, this.run);
     } finally {
       this.current = previous;
     }
@@ -143,6 +159,7 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
 
   private settle(delivery: Delivery, settlement: FinalSettlement): void {
     this.watched.delete(delivery);
+    if (!delivery.settled) this.telemetry.settled(delivery, settlement);
     this.settler.settle(delivery, settlement);
   }
 
@@ -206,13 +223,18 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
       return;
     }
     if (this.events.observed) this.events.next(routed.event);
-    const message = toTransportMessage(routed.event, this.layer.wire, this.handle!.transformer, true);
     const tracker = getDeliveryTracker(event);
+    const span = this.telemetry.output(routed.event, tracker instanceof Delivery ? tracker : undefined, routed.destination);
+    const message = toTransportMessage(routed.event, this.layer.wire, this.handle!.transformer, true);
     tracker?.begin();
     this.transport.emitMessage(routed.destination, message).then(
-      () => tracker?.end(),
+      () => {
+        tracker?.end();
+        span?.end();
+      },
       error => {
         tracker?.end(error);
+        span?.end(error);
         this.report(error, `could not send "${event.type}" to "${routed.destination}"`);
       },
     );
@@ -234,6 +256,7 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
       if (message.replyTo) this.answer({ type: 'MALFORMED_MESSAGE', metadata: { replyTo: message.replyTo, correlationId: message.correlationId } }, error);
     } else this.log(LoggerLevel.ERROR, error.message);
     if (this.closing) return;
+    this.telemetry.refused(message, deadLetter);
     this.transport.deadLetterMessage(message, deadLetter).catch(e => this.report(e, `could not dead-letter a message (${deadLetter.reason})`));
   }
 
@@ -245,7 +268,7 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
   }
 
   private log(level: LoggerLevel, message: string, data?: Record<string, unknown>): void {
-    this.logger({ tag: TAG, type: 'Microservice', message: `[${this.channel}] ${message}`, level, data })();
+    this.logger({ tag: TAG, type: 'Microservice', message: `[${this.channel}] ${message}`, level, data: this.telemetry.logData(data) })();
   }
 
   /** Stops consuming, waits (up to drainTimeout) for in-flight messages to settle, disconnects. */
@@ -256,6 +279,8 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
 
   private async doClose(drainTimeout: number): Promise<void> {
     this.consuming?.unsubscribe();
+    this.monitor.close();
+    this.log(LoggerLevel.INFO, `closing: draining ${this.settler.inFlight} in-flight message(s) (up to ${drainTimeout} ms)`);
     await this.settler.drain(drainTimeout);
     if (this.settler.inFlight > 0) {
       this.log(LoggerLevel.WARN, `${this.settler.inFlight} message(s) still in flight after ${drainTimeout} ms: left to the broker to redeliver`);
@@ -267,6 +292,8 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     this.handle?.close();
     this.events.complete();
     this.errors.complete();
+    this.telemetry.stop();
     await this.transport.close();
+    this.log(LoggerLevel.INFO, 'closed');
   }
 }

@@ -8,6 +8,10 @@ import { matchTopic } from '../transport/matchTopic';
  * @category local transport
  */
 export interface LocalDeadLetter {
+  /** Unique within its broker, in the order of dead-lettering (a decimal number). @since 0.2.0 */
+  id: string;
+  /** When it was dead-lettered, ms since the epoch. @since 0.2.0 */
+  deadLetteredAt: number;
   channel: string;
   message: TransportMessage;
   info: DeadLetterInfo;
@@ -52,6 +56,7 @@ export class LocalBroker {
   private readonly subscriptions = new Map<string, Array<readonly string[]>>();
   private readonly replyAddresses = new Map<string, Handler>();
   private readonly deadLetters: LocalDeadLetter[] = [];
+  private deadLetterSeq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Every dead letter, as it happens. */
   readonly deadLetter$ = new Subject<LocalDeadLetter>();
@@ -160,7 +165,7 @@ export class LocalBroker {
 
   /** Records a dead letter. */
   deadLetter(channel: string, message: TransportMessage, info: DeadLetterInfo): void {
-    const letter = { channel, message, info };
+    const letter: LocalDeadLetter = { id: String(++this.deadLetterSeq), deadLetteredAt: Date.now(), channel, message, info };
     this.deadLetters.push(letter);
     this.deadLetter$.next(letter);
   }
@@ -168,6 +173,14 @@ export class LocalBroker {
   /** The dead letters so far, of one channel or all. */
   getDeadLetters(channel?: string): LocalDeadLetter[] {
     return channel === undefined ? [...this.deadLetters] : this.deadLetters.filter(l => l.channel === channel);
+  }
+
+  /** Removes one dead letter (after a redrive); whether it was there. @since 0.2.0 */
+  removeDeadLetter(id: string): boolean {
+    const i = this.deadLetters.findIndex(letter => letter.id === id);
+    if (i < 0) return false;
+    this.deadLetters.splice(i, 1);
+    return true;
   }
 
   /** How many messages wait for their retry delay. */

@@ -11,8 +11,10 @@ import {
 import type { DeliveryOptions } from '../transport/transportOptions';
 import { deliveryConfig, resolveDeliveryOptions } from '../transport/resolveDeliveryOptions';
 import { PendingReplies } from '../transport/pendingReplies';
+import { InFlightMessages } from '../transport/InFlightMessages';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
 import { NoConsumerError } from '../errors/errors';
+import { localDeadLetters } from './localDeadLetters';
 
 /**
  * Options of `Transport.LOCAL`.
@@ -56,7 +58,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   readonly close$ = new Subject<void>();
   readonly message$: Observable<TransportMessage>;
   private readonly pending: PendingReplies;
-  private readonly unacked = new Set<TransportMessage>();
+  /** Delivered and not settled: each settled once (keyed on the delivery's own `raw`). */
+  private readonly inFlight = new InFlightMessages<object, TransportMessage>();
   private replyAddress?: string;
   private releaseReplyAddress?: () => void;
   private closed = false;
@@ -74,7 +77,7 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
       const stopConsuming = this.broker.consume(channel, message => {
         // each delivery is its own object: settlement keys on `raw`
         const delivered = copyMessage(message, { channel });
-        this.unacked.add(delivered);
+        this.inFlight.add(delivered.raw, delivered);
         subscriber.next(delivered);
       });
       const stopSubscription = subscribe.length ? this.broker.subscribe(channel, subscribe) : undefined;
@@ -119,23 +122,23 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
   }
 
   ackMessage(message: TransportMessage | undefined): void {
-    if (message) this.unacked.delete(message);
+    this.inFlight.take(message);
   }
 
   nackMessage(message: TransportMessage | undefined, resend = false): void {
-    if (!message || !this.unacked.delete(message)) return;
-    if (resend) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
+    const delivered = this.inFlight.take(message);
+    if (delivered && resend) this.broker.enqueue(this.config.channel, copyMessage(delivered, undefined));
   }
 
   async retryMessage(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
-    if (!this.unacked.delete(message)) return;
+    if (!this.inFlight.take(message)) return;
     const again = copyMessage(message, undefined);
     again.attempt = retry.attempt;
     this.broker.redeliver(this.config.channel, again, retry.delay);
   }
 
   async deadLetterMessage(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
-    if (!this.unacked.delete(message)) return;
+    if (!this.inFlight.take(message)) return;
     this.broker.deadLetter(this.config.channel, copyMessage(message, undefined), info);
   }
 
@@ -143,8 +146,8 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
     if (this.closed) return;
     this.closed = true;
     // like a broker whose consumer went away: what was not settled is delivered again
-    for (const message of this.unacked) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
-    this.unacked.clear();
+    for (const message of this.inFlight.values()) this.broker.enqueue(this.config.channel, copyMessage(message, undefined));
+    this.inFlight.clear();
     this.pending.rejectAll();
     this.releaseReplyAddress?.();
     this.status$.next(ConnectionStatus.CLOSED);
@@ -178,11 +181,13 @@ export const createLocalTransportLayer = (options: LocalStrategyOptions = {}): T
     type: Transport.LOCAL,
     config: {
       host: 'local',
+      system: 'local',
       channel,
       wire: 'object',
       durable: true,
       ...deliveryConfig(delivery),
     },
     connect: async opts => new LocalConnection(broker, channel, timeout, opts?.isConsumer === false ? [] : subscribe),
+    openDeadLetters: async () => localDeadLetters(broker, channel),
   };
 };

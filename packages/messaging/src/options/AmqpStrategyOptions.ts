@@ -106,6 +106,13 @@ export interface AmqpStrategyOptions extends DeliveryOptions {
   queueOptions?: AmqpQueueOptions;
   /** `quorum` declares a replicated quorum queue (it must be durable). Default `classic`. */
   queueType?: 'classic' | 'quorum';
+  /**
+   * One active consumer at a time on the service queue (RabbitMQ's `x-single-active-consumer`):
+   * the other instances wait as hot standbys and take over when it goes. With it, per-key order
+   * (`metadata.key`) holds across instances, not only within one. Clients of the service must
+   * pass the same value (RabbitMQ refuses a declaration that differs). Default `false`.
+   */
+  singleActiveConsumer?: boolean;
   /** Unacknowledged messages in flight per consumer (default 32). */
   prefetchCount?: number;
   /** The topic exchange `publish` goes through (default `tributary.events`). */

@@ -14,7 +14,8 @@ import {
 } from '@tributary/core';
 import { Subject, takeWhile } from 'rxjs';
 import type { MsgServerEffect } from '../effects/messaging.effects.interface';
-import { DeliveryMachine } from '../internal/DeliveryMachine';
+import type { DeliveryMachine } from '../internal/DeliveryMachine';
+import { startService } from './startService';
 import type { Transport } from '../transport/Transport';
 import { provideTransportLayer, TransportProvider } from '../transport/provideTransportLayer';
 import type { TransportLayer } from '../transport/transport.interface';
@@ -98,9 +99,7 @@ export const createMicroservice = async <T extends Transport | TransportProvider
 
   const start = async (): Promise<MicroserviceConnection> => {
     if (connection) return connection;
-    const raw = await layer.connect({ isConsumer: true });
-    const managed = new DeliveryMachine(raw, layer.config, logger);
-    managed.start(listener(context)(managed));
+    const managed = await startService(layer, listener, context, logger);
     managed.status$.subscribe(status => serverEvents.next(ServerEvent.status(host, channel, String(status))));
     managed.error$.subscribe(error => serverEvents.next(ServerEvent.error(error)));
     managed.close$.subscribe({ complete: () => serverEvents.next(ServerEvent.close()) });

@@ -1,5 +1,4 @@
 import {
-  combineMiddlewares,
   createEffectContext,
   createListener,
   createLogger,
@@ -8,10 +7,10 @@ import {
   LoggerLevel,
   LoggerToken,
   MAX_EFFECT_RESTARTS,
-  resubscribeOnError,
+  runEffects,
 } from '@tributary/core';
 import * as O from 'fp-ts/Option';
-import { identity, Observable, Subject, Subscription } from 'rxjs';
+import { identity, Observable } from 'rxjs';
 import type { MsgEffect, MsgErrorEffect, MsgMiddlewareEffect, MsgOutputEffect } from '../effects/messaging.effects.interface';
 import type { ListenerConnection, ListenerHandle } from './microservice.interface';
 import type { TransportMessageTransformer } from '../transport/transport.interface';
@@ -56,7 +55,6 @@ const defaultError$: MsgErrorEffect = error$ =>
 
 const isEvent = (value: unknown): value is Event => !!value && typeof value === 'object' && typeof (value as Event).type === 'string';
 
-const nameOf = (effect: (...args: any[]) => unknown, index: number): string => effect.name || `effects[${index}]`;
 
 /**
  * Creates the listener of a messaging service: middlewares, then effects, each isolated
@@ -85,50 +83,32 @@ export const messagingListener = createListener<MessagingListenerConfig, Messagi
     msgTransformer = jsonTransformer,
   } = config ?? {};
   const logger = O.getOrElse(() => createLogger())(ask(LoggerToken));
-  const middlewares$ = combineMiddlewares(...(middlewares as MsgMiddlewareEffect[]));
 
   return connection => {
-    const ctx = createEffectContext({ ask, client: connection });
-    const inbound = new Subject<Event>();
-    const matched = new Subject<Event>();
-    const outputs = new Subject<Event>();
-    const errors = new Subject<Error>();
-    const subscriptions = new Subscription();
-
-    // An effect whose stream fails is reported and subscribed again; the event being
-    // dispatched when it failed is marked failed (retried, or answered with an error).
-    const isolate = <T>(name: string, stream$: Observable<T>): Observable<T> =>
-      stream$.pipe(
-        resubscribeOnError((err, stopped) => {
-          const delivery = connection.current;
-          if (delivery) {
-            delivery.fail(err);
-            if (!(err as { event?: Event }).event) Object.defineProperty(err, 'event', { value: delivery.event, enumerable: false });
-          }
-          errors.next(err);
-          logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed: ${err.name}: ${err.message}`, level: LoggerLevel.ERROR })();
-          if (stopped) {
-            logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed ${MAX_EFFECT_RESTARTS} times: stopped`, level: LoggerLevel.ERROR })();
-          }
-        }),
-      );
-
-    const send = (event: unknown) => {
-      if (isEvent(event)) connection.output(event);
-    };
-
-    subscriptions.add(isolate('middlewares', middlewares$(inbound.asObservable(), ctx)).subscribe(event => matched.next(event)));
-    (effects as MsgEffect[]).forEach((effect, i) => {
-      subscriptions.add(isolate(nameOf(effect, i), effect(matched.asObservable(), ctx)).subscribe(event => outputs.next(isEvent(event) ? connection.address(event) : event)));
+    const running = runEffects({
+      ctx: createEffectContext({ ask, client: connection }),
+      middlewares: middlewares as MsgMiddlewareEffect[],
+      effects: effects as MsgEffect[],
+      output$,
+      error$,
+      // an output without destination goes back to the service's own channel, and says so
+      address: event => connection.address(event),
+      send: event => {
+        if (isEvent(event)) connection.output(event);
+      },
+      // the event being dispatched when an effect failed is marked failed (retried, or answered)
+      onEffectError: (err, name, stopped) => {
+        const delivery = connection.current;
+        if (delivery) {
+          delivery.fail(err);
+          if (!(err as { event?: Event }).event) Object.defineProperty(err, 'event', { value: delivery.event, enumerable: false });
+        }
+        logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed: ${err.name}: ${err.message}`, level: LoggerLevel.ERROR })();
+        if (stopped) {
+          logger({ tag: 'messaging', type: 'ServerListener', message: `${name} failed ${MAX_EFFECT_RESTARTS} times: stopped`, level: LoggerLevel.ERROR })();
+        }
+      },
     });
-    subscriptions.add(isolate('output$', output$(outputs.asObservable(), ctx)).subscribe(send));
-    subscriptions.add(isolate('error$', error$(errors.asObservable(), ctx)).subscribe(send));
-
-    return {
-      transformer: msgTransformer,
-      dispatch: event => inbound.next(event),
-      reportError: error => errors.next(error),
-      close: () => subscriptions.unsubscribe(),
-    };
+    return { transformer: msgTransformer, dispatch: running.dispatch, reportError: running.reportError, close: running.close };
   };
 });

@@ -1,5 +1,6 @@
 import { DeliveryTracker, Event, getDeliveryTracker } from '@tributary/core';
 import type { Observable } from 'rxjs';
+import type { HealthReport } from '../health/HealthReport';
 import type { Transport } from '../transport/Transport';
 import type { TransportLayerConnection, TransportMessageTransformer } from '../transport/transport.interface';
 
@@ -29,6 +30,8 @@ export interface MicroserviceConnection<T extends Transport = Transport> extends
   readonly inFlight: number;
   /** Stops taking messages, lets in-flight ones finish and settle, then disconnects. */
   close(options?: CloseOptions): Promise<void>;
+  /** `up` / `degraded` (reconnecting) / `down` (closed), in-flight count and last error, synchronously. @since 0.2.0 */
+  health(): HealthReport;
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { LocalStrategyOptions } from '../local/createLocalTransportLayer';
 import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
+import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
 import type { SqsStrategyOptions } from '../options/SqsStrategyOptions';
+import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
 import type { Transport } from './Transport';
 
@@ -29,6 +31,8 @@ export interface TransportOptionsMap {
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
   [Transport.SQS]: SqsStrategyOptions;
+  [Transport.NATS]: NatsStrategyOptions;
+  [Transport.MQTT]: MqttStrategyOptions;
 }
 
 /**

@@ -14,7 +14,11 @@ export type {
   TransportWire,
   DeadLetterInfo,
   DeadLetterReason,
+  SendOptions,
 } from './transport.interface';
+export { DEAD_LETTER_HEADERS, withoutDeadLetterHeaders } from './DeadLetterStore';
+export { DeadLetterDestinationNotFoundError } from '../redrive/errors';
+export type { DeadLetter, DeadLetterStore } from './DeadLetterStore';
 export { DEFAULT_RETRY_OPTIONS, retryDelay, reconnectDelay, resolveRetryOptions } from './retry';
 export type { RetryOptions } from './retry';
 export { DEFAULT_TIMEOUT } from './transportOptions';
@@ -22,6 +26,7 @@ export type { DeliveryOptions } from './transportOptions';
 export { resolveDeliveryOptions, deliveryConfig, DEFAULT_CONCURRENCY } from './resolveDeliveryOptions';
 export type { ResolvedDeliveryOptions } from './resolveDeliveryOptions';
 export { PendingReplies } from './pendingReplies';
+export { InFlightMessages } from './InFlightMessages';
 export { matchTopic } from './matchTopic';
 export { jsonTransformer } from './jsonTransformer';
 export { provideTransportLayer } from './provideTransportLayer';

@@ -15,6 +15,8 @@ export interface ResolvedDeliveryOptions {
   readonly retry: Required<RetryOptions>;
   readonly subscribe: readonly string[];
   readonly concurrency: number;
+  /** ms from dispatch to settlement past which a warning is logged; 0: never. */
+  readonly slowHandlerWarning: number;
 }
 
 /** Keyed events handled at once by default. */
@@ -54,12 +56,17 @@ export const resolveDeliveryOptions = (
   if (!Array.isArray(subscribe) || subscribe.some(p => typeof p !== 'string' || p === '')) {
     throw invalid(transport, "`subscribe` must be a list of event types or patterns, e.g. ['OrderCreated', 'payment.*'].");
   }
+  const slowHandlerWarning = options?.slowHandlerWarning ?? defaults.slowHandlerWarning ?? 0;
+  if (typeof slowHandlerWarning !== 'number' || !(slowHandlerWarning >= 0)) {
+    throw invalid(transport, `\`slowHandlerWarning\` must be a number of ms ≥ 0 (0: no warning), got ${JSON.stringify(slowHandlerWarning)}.`);
+  }
   return {
     timeout,
     expectAck: options?.expectAck ?? defaults.expectAck ?? false,
     retry: resolveRetryOptions(options?.retry),
     subscribe,
     concurrency,
+    slowHandlerWarning,
   };
 };
 
@@ -80,4 +87,5 @@ export const deliveryConfig = (resolved: ResolvedDeliveryOptions): ResolvedDeliv
   retry: resolved.retry,
   subscribe: resolved.subscribe,
   concurrency: resolved.concurrency,
+  slowHandlerWarning: resolved.slowHandlerWarning,
 });

@@ -2,6 +2,7 @@ import type { EncodedError, Event } from '@tributary/core';
 import type { Observable } from 'rxjs';
 import type { Transport } from './Transport';
 import type { RetryOptions } from './retry';
+import type { DeadLetterStore } from './DeadLetterStore';
 
 /**
  * One message as a transport sees it: the encoded `data` and the metadata a broker carries
@@ -103,6 +104,29 @@ export interface TransportLayerConfig {
   durable: boolean;
   /** How many keyed events (`metadata.key`) run at once, one per key (default 32). */
   concurrency?: number;
+  /**
+   * The broker, as OpenTelemetry's `messaging.system` names it: `rabbitmq`, `redis`, `kafka`,
+   * `nats`, `mqtt`, `aws_sqs`, `activemq`, or `local`. Default: the transport's `type`.
+   */
+  system?: string;
+  /** Warn when a message takes longer than this many ms from dispatch to settlement (0 or absent: never). */
+  slowHandlerWarning?: number;
+}
+
+/**
+ * Options of `sendMessage`.
+ * @since 0.2.0
+ * @category transport SPI
+ */
+export interface SendOptions {
+  /** How long to wait for the reply, ms (default: the connection's `timeout`). */
+  timeout?: number;
+  /**
+   * Frames the request again with the reply routing the transport picked, for transports whose
+   * wire has no place for it beside the body (Redis pub/sub: the envelope is the message).
+   * The messaging layer encodes from the event: no transport parses bytes it was just handed.
+   */
+  reframe?: (routing: { replyTo: string; correlationId: string }) => TransportMessage['data'];
 }
 
 /**
@@ -115,6 +139,14 @@ export interface TransportLayer<T extends Transport = Transport> {
   readonly type: T;
   readonly config: TransportLayerConfig;
   connect(opts?: { isConsumer: boolean }): Promise<TransportLayerConnection<T>>;
+  /**
+   * Optional capability: opens the service's dead-letter destination, to list the dead
+   * letters and move them back (`redriveDeadLetters`, `npx tributary dead-letters`). Connects
+   * within the layer's `timeout` or rejects with `BrokerUnavailableError`. A transport
+   * without it cannot redrive (see {@link DeadLetterStore} for the contract).
+   * @since 0.2.0
+   */
+  openDeadLetters?(): Promise<DeadLetterStore>;
 }
 
 /**
@@ -136,7 +168,7 @@ export interface TransportLayerConnection<T extends Transport = Transport> {
   readonly close$: Observable<unknown>;
 
   /** RPC: resolves with the reply, rejects with `TimeoutError` after `timeout`. */
-  sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage>;
+  sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage>;
   /** To one consumer of `channel` (or to a reply address). Resolves once the broker took it. */
   emitMessage(channel: string, message: TransportMessage): Promise<boolean>;
   /** Fan-out: a copy to every service subscribed to `topic` (the event type). */

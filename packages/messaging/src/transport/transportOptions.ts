@@ -19,6 +19,11 @@ export interface DeliveryOptions {
    * a time in the order received, different keys side by side up to this. Default 32.
    */
   concurrency?: number;
+  /**
+   * Logs a warning when a message takes longer than this many ms from dispatch to settlement
+   * (its effects were slow). Default 0: never.
+   */
+  slowHandlerWarning?: number;
 }
 
 /** Marble.js's default timeout, kept. */

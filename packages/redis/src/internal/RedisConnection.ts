@@ -4,7 +4,7 @@ import { Observable, share, Subject } from 'rxjs';
 import type { EncodedError } from '@tributary/core';
 import { Transport } from '@tributary/messaging';
 import type { ConnectionStatus, DeadLetterInfo } from '@tributary/messaging';
-import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
+import type { TransportLayerConnection, TransportMessage, SendOptions } from '@tributary/messaging/transport';
 import type { RedisStrategyOptions } from '../RedisStrategyOptions';
 import type { ResolvedRedisOptions } from './resolveOptions';
 import { ClientRole, createClient, orUnavailable, quitClient, settleWithin, whenReady, withinTimeout } from './clients';
@@ -119,13 +119,13 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     if (!this.closing) this.tracker.error$.next(error instanceof Error ? error : new Error(String(error)));
   }
 
-  async sendMessage(channel: string, message: TransportMessage, options?: { timeout?: number }): Promise<TransportMessage> {
+  async sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     this.reply ??= new ReplyChannel(this.options.keys, this.subscriber, this.options.channel);
     const reply = this.reply;
     await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
     const correlationId = message.correlationId ?? randomUUID();
     const call = reply.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
-    this.mode.request(channel, message, call.replyTo, correlationId).catch(error => reply.reject(call.replyTo, error));
+    this.mode.request(channel, message, call.replyTo, correlationId, options?.reframe).catch(error => reply.reject(call.replyTo, error));
     return call.reply;
   }
 

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { EncodedError } from '@tributary/core';
 import type { DeadLetterInfo } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging/transport';
+import type { TransportMessage, SendOptions } from '@tributary/messaging/transport';
 import type { ClientRole } from './clients';
 import type { ResolvedRedisOptions } from './resolveOptions';
 import type { StatusTracker } from './StatusTracker';
@@ -38,7 +38,8 @@ export interface TransportMode {
   emit(channel: string, message: TransportMessage): Promise<boolean>;
   publish(topic: string, message: TransportMessage): Promise<boolean>;
   /** Sends a request carrying the reply address. */
-  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void>;
+  /** `reframe` frames the request again with its reply routing (pub/sub: the envelope is the message). */
+  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<void>;
   ack(message: TransportMessage | undefined): Promise<void>;
   nack(message: TransportMessage | undefined, resend: boolean): Promise<void>;
   retry(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;

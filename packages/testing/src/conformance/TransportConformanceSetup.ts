@@ -27,6 +27,8 @@ export interface TransportCapabilities {
   retryBackoff: boolean;
   /** Events with one `metadata.key` keep their order across instances of a service (Kafka). */
   orderAcrossInstances: boolean;
+  /** The layer opens its dead-letter destination (`openDeadLetters`): `redriveDeadLetters` lists and moves dead letters. @since 0.2.0 */
+  redrive: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { act, matchEvent } from '@tributary/core';
 import { firstValueFrom } from 'rxjs';
 import type { ConformanceKit } from './internal/ConformanceKit';
 
@@ -7,6 +8,8 @@ export const closedClientCases = (kit: ConformanceKit): void => {
 
   kit.test('closed client: emit, send and publish reject at once with ConnectionClosedError', [], async c => {
     const channel = c.channel('closed-client');
+    // a running service, so the warm-up emit has a consumer on every broker (MQTT refuses one without)
+    await c.service(channel, { effects: [e$ => e$.pipe(matchEvent('Warmup'), act(() => undefined))] });
     const client = await c.client(channel, { extra: { timeout: 5_000 } });
     await client.emit({ type: 'Warmup' }); // connected and used
     await client.close();

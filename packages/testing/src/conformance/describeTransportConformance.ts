@@ -15,8 +15,10 @@ import { outputCases } from './output';
 import { persistenceCases } from './persistence';
 import { closedClientCases } from './closedClient';
 import { reconnectCases } from './reconnect';
+import { healthCases } from './health';
 import { keyOrderCases } from './keyOrder';
 import { versionCases } from './versions';
+import { redriveCases } from './redrive';
 
 /** The case groups, in the order they run: one file each. */
 const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = [
@@ -34,16 +36,18 @@ const GROUPS: Array<[title: string, register: (kit: ConformanceKit) => void]> = 
   ['persistence', persistenceCases],
   ['closed client', closedClientCases],
   ['reconnection', reconnectCases],
+  ['health', healthCases],
   ['per-key order', keyOrderCases],
   ['versions', versionCases],
+  ['redrive', redriveCases],
 ];
 
 /**
  * The delivery contract of Tributary as a jest suite, run against a transport and its real
  * broker: emit to competing instances, send / reply, publish fan-out, retry with backoff and
  * dead letters, unhandled and malformed messages, validation, manual ack, drain, headers,
- * output routing, persistence, a closed client, reconnection through a fault hook, per-key
- * order and version upcasting. Each case uses fresh channel names (`conf-<case>-<random>`)
+ * output routing, persistence, a closed client, reconnection and `health()` through a fault hook, per-key
+ * order, version upcasting and dead-letter redrive. Each case uses fresh channel names (`conf-<case>-<random>`)
  * and closes everything it opened. Cases whose capability the transport lacks are skipped,
  * with the reason in their title. Call it at the top level of a jest test file.
  *

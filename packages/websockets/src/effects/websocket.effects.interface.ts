@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Effect, Event } from '@tributary/core';
-import type { WebSocketClientConnection, WebSocketServerConnection } from '../server/websocket.server.interface';
+import type { WebSocketClientConnection } from '../server/WebSocketClientConnection';
+import type { WebSocketServerConnection } from '../server/WebSocketServerConnection';
 
 /**
  * A WebSocket effect: the events one client sends in, events back to that client out. It

@@ -3,7 +3,7 @@ import type { Event } from '@tributary/core';
 import { matchTopic } from '@tributary/messaging/transport';
 import { defer, Observable, of, ReplaySubject, Subject } from 'rxjs';
 import { WebSocket } from 'ws';
-import type { WebSocketClientConnection } from '../server/websocket.server.interface';
+import type { WebSocketClientConnection } from '../server/WebSocketClientConnection';
 import { WebSocketData, WebSocketStatus } from '../websocket.interface';
 import type { OutgoingFrame } from './wire';
 

@@ -6,7 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { WebSocketServerError } from '../error/errors';
 import { AllServerEvents, ServerEvent } from '../server/serverEvents';
 import type { WebSocketListener } from '../server/webSocketListener';
-import type { WebSocketCloseOptions, WebSocketServerConnection } from '../server/websocket.server.interface';
+import type { WebSocketCloseOptions, WebSocketServerConnection } from '../server/WebSocketServerConnection';
 import { DEFAULT_WEBSOCKET_SERVER_OPTIONS, WebSocketServerOptions } from '../server/webSocketServerOptions';
 import { WebSocketStatus } from '../websocket.interface';
 import { ClientConnection, ClientHost } from './ClientConnection';

@@ -1,7 +1,7 @@
 import type { Event } from '@tributary/core';
 import { map, Observable, tap } from 'rxjs';
 import { markDelivered } from '../internal/delivered';
-import type { WebSocketClientConnection } from '../server/websocket.server.interface';
+import type { WebSocketClientConnection } from '../server/WebSocketClientConnection';
 
 /**
  * Sends what `fn` makes of each event to the clients subscribed to its type (rooms and

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createEvent, Event, EventsUnion } from '@tributary/core';
-import type { WebSocketClientConnection } from './websocket.server.interface';
+import type { WebSocketClientConnection } from './WebSocketClientConnection';
 
 /**
  * Types of WebSocket server events (Marble.js names).

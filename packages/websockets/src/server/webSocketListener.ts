@@ -1,5 +1,4 @@
 import {
-  combineMiddlewares,
   createEffectContext,
   createListener,
   createLogger,
@@ -9,20 +8,20 @@ import {
   LoggerLevel,
   LoggerTag,
   LoggerToken,
+  runEffects,
 } from '@tributary/core';
-import { identity, Observable, Subject, Subscription } from 'rxjs';
+import { identity, Subscription } from 'rxjs';
 import type { WsEffect, WsErrorEffect, WsMiddlewareEffect, WsOutputEffect } from '../effects/websocket.effects.interface';
 import { defaultError$ } from '../error/defaultError';
 import { UnknownEventError, WebSocketConnectionError } from '../error/errors';
 import { wasDelivered } from '../internal/delivered';
 import { IncomingTracker } from '../internal/IncomingTracker';
-import { isolate } from '../internal/isolate';
 import { optional } from '../internal/optional';
 import { createSubscriptionEffect } from '../internal/subscriptionEffect';
 import { decodeIncoming, isEvent } from '../internal/wire';
 import type { SubscriptionOptions } from '../subscriptions/subscriptions';
 import { EventTransformer, jsonTransformer } from '../transformer/EventTransformer';
-import type { WebSocketClientConnection } from './websocket.server.interface';
+import type { WebSocketClientConnection } from './WebSocketClientConnection';
 
 /**
  * What a WebSocket listener runs for each client.
@@ -64,8 +63,6 @@ export interface WebSocketListener {
   eventTransformer: EventTransformer<any>;
 }
 
-const nameOf = (effect: (...args: any[]) => unknown, index: number): string => effect.name || `effects[${index}]`;
-
 /**
  * Creates the listener of a WebSocket server. For each client: its messages are decoded into
  * events (`{ type, payload }` JSON), run through the middlewares and the effects (each
@@ -100,27 +97,15 @@ export const webSocketListener = createListener<WebSocketListenerConfig, WebSock
   } = config ?? {};
   const logger: Logger = optional(ask, LoggerToken) ?? createLogger();
   const log = (level: LoggerLevel, message: string) => logger({ tag: LoggerTag.WEBSOCKETS, type: 'ServerListener', message, level })();
-  const middlewares$ = combineMiddlewares(...(middlewares as WsMiddlewareEffect[]));
   const allEffects = subscriptions === false ? effects : [createSubscriptionEffect(subscriptions), ...effects];
 
   const handle = (client: WebSocketClientConnection): void => {
-    const ctx = createEffectContext({ ask, client });
-    const inbound = new Subject<Event>();
-    const matched = new Subject<Event>();
-    const outputs = new Subject<Event>();
-    const errors = new Subject<Error>();
     const connection = new Subscription();
     let current: Event | undefined;
 
     const report = (error: Error) => {
       if (error instanceof WebSocketConnectionError) client.close(error.status, error.message);
-      errors.next(error);
-    };
-    const onEffectError = (error: Error, name: string, stopped: boolean) => {
-      // attribute the failure to the event being dispatched, for the error event's correlation
-      if (current && !(error as { event?: Event }).event) Object.defineProperty(error, 'event', { value: current, enumerable: false });
-      log(LoggerLevel.ERROR, `[${client.id}] ${name} failed: ${error.name}: ${error.message}${stopped ? ' (too many failures: stopped)' : ''}`);
-      report(error);
+      running.reportError(error);
     };
     const send = (event: unknown) => {
       if (!isEvent(event)) return log(LoggerLevel.WARN, `[${client.id}] an effect emitted something that is not an event: not sent`);
@@ -130,16 +115,24 @@ export const webSocketListener = createListener<WebSocketListenerConfig, WebSock
       } catch (error) {
         // the transformer could not encode it (a cycle, a BigInt...): say so, keep the connection
         log(LoggerLevel.ERROR, `[${client.id}] "${event.type}" could not be encoded: ${(error as Error)?.message}`);
-        if (!event.error) errors.next(Object.assign(new Error(`The server could not encode "${event.type}"`), { name: 'EncodeError' }));
+        if (!event.error) running.reportError(Object.assign(new Error(`The server could not encode "${event.type}"`), { name: 'EncodeError' }));
       }
     };
-    const run = <T>(name: string, stream$: Observable<T>, next: (value: T) => void) =>
-      connection.add(isolate(name, stream$, onEffectError).subscribe(next));
-
-    run('middlewares', middlewares$(inbound.asObservable(), ctx), event => matched.next(event));
-    allEffects.forEach((effect, i) => run(nameOf(effect, i), effect(matched.asObservable(), ctx), event => outputs.next(event)));
-    run('output$', output$(outputs.asObservable(), ctx), send);
-    run('error$', error$(errors.asObservable(), ctx), send);
+    const running = runEffects({
+      ctx: createEffectContext({ ask, client }),
+      middlewares: middlewares as WsMiddlewareEffect[],
+      effects: allEffects,
+      output$,
+      error$,
+      send,
+      onEffectError: (error, name, stopped) => {
+        // attribute the failure to the event being dispatched, for the error event's correlation
+        if (current && !(error as { event?: Event }).event) Object.defineProperty(error, 'event', { value: current, enumerable: false });
+        log(LoggerLevel.ERROR, `[${client.id}] ${name} failed: ${error.name}: ${error.message}${stopped ? ' (too many failures: stopped)' : ''}`);
+        if (error instanceof WebSocketConnectionError) client.close(error.status, error.message);
+      },
+    });
+    connection.add(() => running.close());
 
     connection.add(
       client.message$.subscribe(data => {
@@ -154,7 +147,7 @@ export const webSocketListener = createListener<WebSocketListenerConfig, WebSock
         const previous = current;
         current = event;
         try {
-          inbound.next(event);
+          running.dispatch(event);
         } finally {
           current = previous;
         }

@@ -1,4 +1,4 @@
-import type { WebSocketClientConnection } from '../server/websocket.server.interface';
+import type { WebSocketClientConnection } from '../server/WebSocketClientConnection';
 
 /**
  * The events of the subscription protocol. A client sends

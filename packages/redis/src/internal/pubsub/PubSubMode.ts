@@ -1,9 +1,9 @@
+import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
-import type { TransportMessage } from '@tributary/messaging/transport';
+import type { SendOptions, TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
 import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
-import { InFlight } from '../InFlight';
 import { toBytes, withReplyAddress } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
 import { escapeGlob, globOf, isWildcard, ownerOf } from '../topicPatterns';
@@ -26,7 +26,7 @@ export interface PubSubRaw {
  * their delay (lost if it stops first); dead letters go to the `<channel>:dead-letter` stream.
  */
 export class PubSubMode implements TransportMode {
-  private readonly inFlight = new InFlight<PubSubRaw>();
+  private readonly inFlight = new InFlightMessages<PubSubRaw>();
   private readonly timers = new Timers();
   private deliver?: (message: TransportMessage) => void;
   private channels: string[] = [];
@@ -88,7 +88,7 @@ export class PubSubMode implements TransportMode {
     // not `{ ...message, raw }`: V8 builds spread copies with new keys on its slow path
     const delivered: TransportMessage = Object.assign({}, message);
     delivered.raw = raw;
-    this.inFlight.add(raw, delivered);
+    this.inFlight.add(raw, raw);
     this.deliver(delivered);
   }
 
@@ -118,8 +118,9 @@ export class PubSubMode implements TransportMode {
     return true;
   }
 
-  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string): Promise<void> {
-    const data = withReplyAddress(message.data, replyTo, correlationId);
+  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<void> {
+    // the messaging layer frames the envelope with the reply address; a raw caller's bytes are rewritten
+    const data = reframe ? reframe({ replyTo, correlationId }) : withReplyAddress(message.data, replyTo, correlationId);
     await this.emit(channel, { ...message, data });
   }
 

@@ -1,9 +1,9 @@
+import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
 import { settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
-import { InFlight } from '../InFlight';
 import { toBytes } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
 import { StreamEntry, toEntryFields } from './entryFields';
@@ -23,7 +23,7 @@ import { Timers } from '../Timers';
  * dead-letter stream and acknowledged in one `MULTI`.
  */
 export class StreamsMode implements TransportMode {
-  private readonly inFlight = new InFlight<StreamRaw>();
+  private readonly inFlight = new InFlightMessages<StreamRaw>();
   /** `<stream> <id>` of entries handed over and not yet settled in Redis (recovery skips them). */
   private readonly busy = new Set<string>();
   /**
@@ -98,7 +98,7 @@ export class StreamsMode implements TransportMode {
     }
     const message = toStreamMessage({ ...entry, fields: entry.fields }, deliveries);
     const { raw } = message;
-    this.inFlight.add(raw, message);
+    this.inFlight.add(raw, raw);
     this.busy.add(`${raw.stream} ${raw.id}`);
     this.deliver?.(message);
   }

@@ -52,6 +52,11 @@ export class ConformanceCase {
     return { ...factory(channel, extra), ...start.fault?.options };
   }
 
+  /** The options a service consuming `channel` gets (for APIs that take options, such as `redriveDeadLetters`). */
+  serviceOptionsOf(channel: string, start: StartOptions = {}): Record<string, unknown> {
+    return this.options(this.setup.serviceOptions, channel, start);
+  }
+
   /** Starts a service consuming `channel` with this listener. */
   async service(channel: string, listener: MessagingListenerConfig, start: StartOptions = {}): Promise<MicroserviceConnection> {
     const microservice = await createMicroservice({

@@ -11,6 +11,7 @@ export const DEFAULT_CAPABILITIES: TransportCapabilities = {
   faultInjection: true,
   retryBackoff: true,
   orderAcrossInstances: false,
+  redrive: true,
 };
 
 /** Why a capability that is off by default is off. */

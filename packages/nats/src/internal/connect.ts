@@ -1,0 +1,37 @@
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection as NatsClient } from '@nats-io/transport-node';
+import { BrokerUnavailableError, reconnectDelay } from '@tributary/messaging/transport';
+import type { ResolvedNatsOptions } from './resolveOptions';
+
+/** The reconnection backoff the client uses between attempts (reset once reconnected). */
+export interface Backoff {
+  attempt: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+const isPermanent = (error: unknown): boolean => /authorization|authentication|permission/i.test(String((error as Error)?.message));
+
+/**
+ * Connects, retrying while the server is unreachable, up to `timeout`. Once connected the
+ * client reconnects by itself, for ever, with `backoff` (capped exponential, jitter).
+ */
+export const openClient = async (options: ResolvedNatsOptions, name: string, backoff: Backoff): Promise<NatsClient> => {
+  const deadline = Date.now() + options.timeout;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connect({
+        servers: options.servers,
+        name,
+        ...options.auth,
+        maxReconnectAttempts: -1,
+        reconnectDelayHandler: () => reconnectDelay(++backoff.attempt, options.reconnect),
+        timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
+      });
+    } catch (error) {
+      if (isPermanent(error)) throw error;
+      const delay = reconnectDelay(attempt, options.reconnect);
+      if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(options.host, options.timeout, error);
+      await sleep(delay);
+    }
+  }
+};
