@@ -4,13 +4,15 @@ import type { TransportLayer } from '@tributary/messaging/transport';
 import type { SqsStrategyOptions } from './SqsStrategyOptions';
 import { resolveSqsOptions } from './internal/resolveOptions';
 import { SqsConnection } from './internal/SqsConnection';
+import { SqsDeadLetters } from './internal/SqsDeadLetters';
 
 /**
  * Creates the Amazon SQS transport layer. `@tributary/messaging` calls it for
  * `Transport.SQS`; call it yourself to hand a layer to tools or tests. `connect()` creates
  * what is missing (retrying up to `timeout` while SQS is unreachable): for a service its
  * queue, the dead-letter queue with a redrive policy and, with `subscribe`, its SNS
- * subscription; for a client the target queue.
+ * subscription; for a client the target queue. `openDeadLetters()` opens the dead-letter
+ * queue for `redriveDeadLetters`.
  *
  * @example
  * ```ts
@@ -32,8 +34,10 @@ export const createTransportLayer = (options: SqsStrategyOptions): TransportLaye
       channel: resolved.channel,
       wire: 'body',
       durable: true,
+      system: 'aws_sqs',
       ...deliveryConfig(resolved),
     },
     connect: opts => SqsConnection.open(resolved, opts?.isConsumer !== false),
+    openDeadLetters: () => SqsDeadLetters.open(resolved),
   };
 };

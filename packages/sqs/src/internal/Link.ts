@@ -51,7 +51,11 @@ export class Link {
     return this.closing.signal;
   }
 
+  /** When a request last succeeded (ms). */
+  lastOk = Date.now();
+
   ok(): void {
+    this.lastOk = Date.now();
     if (!this.closed && this.status$.value !== ConnectionStatus.CONNECTED) this.status$.next(ConnectionStatus.CONNECTED);
   }
 

@@ -25,10 +25,13 @@ const isMissingQueue = (error: unknown): boolean => /QueueDoesNotExist|NonExiste
 /**
  * The receive loop of the service queue: long polls of up to ten messages, never more held
  * in flight than `prefetch`; backs off on failures (reported on `status$`); stops at once on
- * `stop` (the poll under way is aborted, and what it still brings is given back).
+ * `stop` (no new poll; what the poll under way still brings is given back).
  */
 export class Receiver {
+  /** Aborts the poll under way (only when it outlasts its wait: see `stop`). */
   private readonly abort = new AbortController();
+  /** Set on `stop`: no new poll, backoff sleeps end. */
+  private readonly stopping = new AbortController();
   private done?: Promise<void>;
 
   constructor(
@@ -45,7 +48,7 @@ export class Receiver {
   }
 
   private get stopped(): boolean {
-    return this.abort.signal.aborted;
+    return this.stopping.signal.aborted;
   }
 
   private async loop(): Promise<void> {
@@ -76,7 +79,7 @@ export class Receiver {
         if (isTransient(error)) this.link.down(error);
         else this.link.report(error);
         if (isMissingQueue(error)) this.url = await this.hooks.recreate().catch(() => this.url);
-        await sleep(reconnectDelay(++failures, options.reconnect), this.abort.signal);
+        await sleep(reconnectDelay(++failures, options.reconnect), this.stopping.signal);
         continue;
       }
       for (const raw of messages) this.take(raw);
@@ -92,10 +95,17 @@ export class Receiver {
     this.hooks.deliver(message);
   }
 
-  /** Stops receiving; resolves once the loop has ended. */
+  /**
+   * Stops receiving; resolves once the loop has ended. The poll under way is let finish (it
+   * waits `waitTimeSeconds` at most) and what it brings is given back at once: an aborted
+   * poll would go on in SQS and hide the next message for a visibility timeout, counting a
+   * receive nobody handled. Aborted only if it outlasts its wait by two seconds.
+   */
   async stop(): Promise<void> {
-    this.abort.abort();
+    this.stopping.abort();
     this.inflight.wake();
+    const bound = setTimeout(() => this.abort.abort(), (this.options.waitTimeSeconds + 2) * 1000);
     await this.done;
+    clearTimeout(bound);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { distinctUntilChanged, Observable, Subject } from 'rxjs';
 import type { EncodedError } from '@tributary/core';
@@ -12,13 +12,16 @@ import { Batcher } from './Batcher';
 import { createSqsClient } from './clients';
 import { fifoIds } from './fifo';
 import { InFlight } from './InFlight';
-import { Link } from './Link';
+import { isTransient, Link } from './Link';
 import { Queues } from './Queues';
 import { Receiver } from './Receiver';
 import { REPLY_PREFIX, ReplyQueue, replyQueueOf } from './ReplyQueue';
 import type { ResolvedSqsOptions } from './resolveOptions';
 import { Settlements } from './Settlements';
 import { Sns } from './Sns';
+
+/** How often an idle connection checks that SQS answers (so that `status$` and health follow an outage), ms. */
+const PROBE_EVERY = 3_000;
 
 /** Bodies up to this size are sent in batches (SendMessageBatch caps the whole batch). */
 const BATCHABLE = 16 * 1024;
@@ -44,6 +47,7 @@ export class SqsConnection implements TransportLayerConnection<Transport.SQS> {
   private serviceUrl?: Promise<string>;
   private deadLetterUrl?: Promise<string | undefined>;
   private closing?: Promise<void>;
+  private probe?: NodeJS.Timeout;
 
   private constructor(private readonly options: ResolvedSqsOptions) {
     this.sqs = createSqsClient(options);
@@ -105,12 +109,34 @@ export class SqsConnection implements TransportLayerConnection<Transport.SQS> {
         // the target queue exists before its service first starts, so nothing emitted meanwhile is lost
         await connection.queues.ensure(options.queue);
       }
+      connection.startProbe();
       return connection;
     } catch (error) {
       await connection.close();
       throw error;
     }
   }
+
+  /**
+   * HTTP has no connection to watch: when nothing succeeded for a while (a client with no
+   * traffic), one cheap request tells whether SQS answers, for `status$`.
+   */
+  private startProbe(): void {
+    this.probe = setInterval(() => {
+      if (this.probing || Date.now() - this.link.lastOk < PROBE_EVERY) return;
+      this.probing = true;
+      this.sqs
+        .send(new GetQueueUrlCommand({ QueueName: this.options.queue }), { abortSignal: this.link.signal })
+        .then(
+          () => this.link.ok(),
+          error => (isTransient(error) ? this.link.down(error) : this.link.ok()),
+        )
+        .finally(() => (this.probing = false));
+    }, PROBE_EVERY / 3);
+    this.probe.unref();
+  }
+
+  private probing = false;
 
   getChannel(): string {
     return this.options.channel;
@@ -237,6 +263,7 @@ export class SqsConnection implements TransportLayerConnection<Transport.SQS> {
   }
 
   private async shutdown(): Promise<void> {
+    clearInterval(this.probe);
     const wait = Math.min(this.options.timeout, 5_000);
     await Promise.allSettled([...this.receivers]);
     await this.replies?.close(wait);

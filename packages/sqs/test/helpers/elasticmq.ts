@@ -60,19 +60,21 @@ export const drainQueue = async (sqs: SQSClient, name: string): Promise<Message[
   return all.sort((a, b) => Number(a.Attributes?.SentTimestamp) - Number(b.Attributes?.SentTimestamp));
 };
 
-/** The dead letters of a channel read so far (reading takes them off the queue). */
-export const deadLetterReader = (sqs: SQSClient, fifo: boolean) => {
-  const seen = new Map<string, DeadLetterRecord[]>();
-  return {
-    read: async (channel: string): Promise<DeadLetterRecord[]> => {
-      const letters = seen.get(channel) ?? [];
-      seen.set(channel, letters);
-      letters.push(...(await drainQueue(sqs, queueName(channel, fifo, '-dead-letter'))).map(record));
-      return [...letters];
-    },
-    forget: (channel: string) => seen.delete(channel),
-  };
-};
+/**
+ * The dead letters of a channel, oldest first, read without taking them (received with a
+ * visibility timeout of 0: they stay for a redrive); at most ten, enough for the tests.
+ */
+export const deadLetterReader = (sqs: SQSClient, fifo: boolean) => ({
+  read: async (channel: string): Promise<DeadLetterRecord[]> => {
+    const url = await queueUrl(sqs, queueName(channel, fifo, '-dead-letter'));
+    if (!url) return [];
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+    );
+    return Messages.sort((a, b) => Number(a.Attributes?.SentTimestamp) - Number(b.Attributes?.SentTimestamp)).map(record);
+  },
+  forget: (_channel: string) => undefined,
+});
 
 /** Deletes a channel's queues (the service queue and its dead-letter queue). */
 export const deleteQueues = async (sqs: SQSClient, channel: string, fifo: boolean): Promise<void> => {
