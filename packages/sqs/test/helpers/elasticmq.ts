@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Message, SQSClientConfig } from '@aws-sdk/client-sqs';
 import type { DeadLetterRecord } from '@tributary/testing/conformance';
 
@@ -61,17 +61,26 @@ export const drainQueue = async (sqs: SQSClient, name: string): Promise<Message[
 };
 
 /**
- * The dead letters of a channel, oldest first, read without taking them (received with a
- * visibility timeout of 0: they stay for a redrive); at most ten, enough for the tests.
+ * The dead letters of a channel, oldest first, read without taking them: received (hidden)
+ * until none is left, then all made visible again, so that they stay for a redrive (a FIFO
+ * queue hands out a group's next message only while the previous one is hidden).
  */
 export const deadLetterReader = (sqs: SQSClient, fifo: boolean) => ({
   read: async (channel: string): Promise<DeadLetterRecord[]> => {
     const url = await queueUrl(sqs, queueName(channel, fifo, '-dead-letter'));
     if (!url) return [];
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-    );
-    return Messages.sort((a, b) => Number(a.Attributes?.SentTimestamp) - Number(b.Attributes?.SentTimestamp)).map(record);
+    const all: Message[] = [];
+    for (let round = 0; round < 20; round++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+      );
+      if (Messages.length === 0) break;
+      all.push(...Messages);
+    }
+    for (const message of [...all].reverse()) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(() => undefined);
+    }
+    return all.sort((a, b) => Number(a.Attributes?.SentTimestamp) - Number(b.Attributes?.SentTimestamp)).map(record);
   },
   forget: (_channel: string) => undefined,
 });
