@@ -14,6 +14,7 @@ export type { TransportProvider } from './transport/provideTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './transport/TransportOptionsMap';
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
+export type { SqsStrategyOptions, SqsCredentials, SqsSnsOptions, SqsReconnectOptions } from './options/SqsStrategyOptions';
 export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
 export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';
 export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';

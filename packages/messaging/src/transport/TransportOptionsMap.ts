@@ -3,6 +3,7 @@ import type { AmqpStrategyOptions } from '../options/AmqpStrategyOptions';
 import type { MqttStrategyOptions } from '../options/MqttStrategyOptions';
 import type { Amqp10StrategyOptions } from '../options/Amqp10StrategyOptions';
 import type { RedisStrategyOptions } from '../options/RedisStrategyOptions';
+import type { SqsStrategyOptions } from '../options/SqsStrategyOptions';
 import type { NatsStrategyOptions } from '../options/NatsStrategyOptions';
 import type { KafkaStrategyOptions } from '../options/KafkaStrategyOptions';
 import type { TransportProvider } from './provideTransportLayer';
@@ -31,6 +32,7 @@ export interface TransportOptionsMap {
   [Transport.LOCAL]: LocalStrategyOptions;
   [Transport.AMQP]: AmqpStrategyOptions;
   [Transport.REDIS]: RedisStrategyOptions;
+  [Transport.SQS]: SqsStrategyOptions;
   [Transport.NATS]: NatsStrategyOptions;
   [Transport.KAFKA]: KafkaStrategyOptions;
   [Transport.MQTT]: MqttStrategyOptions;
