@@ -37,9 +37,9 @@ echo "▶ unit tests again on Node $("$node22" -v) ($node22)"
 PATH="$(dirname "$node22"):$PATH" npx jest --ci --selectProjects unit --json --outputFile="$unit22" "$@" || status=$?
 echo "▶ smoke test: packed packages installed in fresh projects outside the repository, Node 22 and 24"
 smoke="$(mktemp -t smoke.XXXXXX.log)"
+node scripts/smoke.mjs 2>&1 | tee "$smoke" || status=$?
 # --forceExit: the Kafka and SQS clients sometimes keep a socket open after every test closed them
 # (traced to no handle of ours); without it jest would wait for ever after the last file
-node scripts/smoke.mjs 2>&1 | tee "$smoke" || status=$?
 npx jest --ci --selectProjects integration --runInBand --forceExit --json --outputFile="$integration" "$@" || status=$?
 # one plain summary line for CI: "Tests: N passed, N failed"
 node -e '

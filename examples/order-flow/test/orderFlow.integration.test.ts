@@ -35,8 +35,9 @@ describe('order flow on the brokers', () => {
     const prefix = `order-flow-test-${randomUUID().slice(0, 8)}`;
     const { timeline, accepted } = await runOrderFlow('kafka', false, prefix);
     expect(accepted).toHaveLength(3);
-    expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(6);
-    expect(timeline.entries.filter(e => e.service === 'payment')).toHaveLength(3);
+    expect(timeline.entries.filter(e => e.service === 'notification')).toHaveLength(3);
+    expect(timeline.entries.filter(e => e.service === 'payment')).toHaveLength(4); // one refund
+    expect(timeline.entries.filter(e => e.service === 'inventory')).toHaveLength(2); // not the declined order
   }, 60_000);
 
   it('runs unchanged on Redis streams', async () => {
