@@ -1,5 +1,6 @@
 import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
 import { DELIVERY_TRACKER } from '../event/deliveryTracker';
+import type { DeliveryTracker } from '../event/deliveryTracker';
 import { getDeliveryTracker } from '../event/getDeliveryTracker';
 import type { Event } from '../event/event.interface';
 import { encodeError } from '../error/encodeError';
@@ -57,6 +58,17 @@ export interface ActContext {
 
 // events that no delivery machinery tracks are never abandoned: one signal that never fires
 const NEVER_ABORTED: ActContext = { signal: new AbortController().signal };
+
+/**
+ * The context of a tracked event. `signal` is read from the tracker only when the callback asks
+ * for it: a tracker may make its AbortController on demand, and most callbacks never ask.
+ */
+class TrackedActContext implements ActContext {
+  constructor(private readonly tracker: DeliveryTracker) {}
+  get signal(): AbortSignal {
+    return this.tracker.signal ?? NEVER_ABORTED.signal;
+  }
+}
 
 const defaultErrorEvent = (error: unknown, event: Event): Event => ({
   type: event.type.endsWith(UNHANDLED_ERROR_SUFFIX) ? event.type : event.type + UNHANDLED_ERROR_SUFFIX,
@@ -143,7 +155,7 @@ export function act<I extends Event, O = Event, E = never>(
         // already on the error path: a failing errorFn stream must not call errorFn again
         let recovering = !!event.error;
         try {
-          work$ = event.error ? onError(event.error) : toObservable(fn(event, tracker?.signal ? { signal: tracker.signal } : NEVER_ABORTED));
+          work$ = event.error ? onError(event.error) : toObservable(fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED));
         } catch (error) {
           recovering = true;
           work$ = onError(error);
