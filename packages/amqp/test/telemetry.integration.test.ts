@@ -8,7 +8,7 @@ import type { Event } from '@tributary/core';
 import type { MsgEffect } from '@tributary/messaging';
 import { eventually, uniqueQueue } from './helpers/broker';
 import { useSharedBroker } from './helpers/brokerLock';
-import { parentOf, registerOtel, spanNamed, TestOtel } from './helpers/otel';
+import { parentOf, registerOtel, spanNamed, TestOtel } from '../../messaging/test/otel';
 import { Services } from './helpers/services';
 import { TcpProxy } from './helpers/tcpProxy';
 

@@ -7,9 +7,9 @@ import { act, matchEvent } from '@tributary/core';
 import type { Event } from '@tributary/core';
 import type { MsgEffect } from '@tributary/messaging';
 import { RedisTestBed, waitFor } from './helpers';
-import { parentOf, registerOtel, spanNamed, TestOtel } from './otel';
+import { parentOf, registerOtel, spanNamed, TestOtel } from '../../messaging/test/otel';
 import { RedisServices } from './services';
-import { TcpProxy } from './tcpProxy';
+import { TcpProxy } from '../../amqp/test/helpers/tcpProxy';
 
 jest.setTimeout(60_000);
 
