@@ -22,8 +22,9 @@ node scripts/check-docs.mjs
 echo "▶ lint"
 npx eslint . --max-warnings 0
 
-echo "▶ brokers"
+echo "▶ brokers, and the browser of the end-to-end test"
 bash scripts/services.sh
+bash scripts/browser.sh
 
 echo "▶ tests"
 # unit suites in parallel; broker suites one file at a time, since some of them stop and
