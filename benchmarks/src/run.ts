@@ -6,7 +6,7 @@
  * Options: `--only <text>` runs the workloads whose id contains it; `--system <id>` runs only that
  * system (`tributary`, `raw`, `marble`, `nest`, `moleculer`); `--runs <n>`;
  * `--scale <x>` multiplies every operation count (quick looks: `--scale 0.1`);
- * `--budget <s>` total time allowed (default 570 s; cells past it are "not measured").
+ * `--budget <s>` total time allowed (default 1500 s; cells past it are "not measured").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ const arg = (name: string): string | undefined => {
 
 const RUNS = Number(arg('runs') ?? 3);
 const SCALE = Number(arg('scale') ?? 1);
-const BUDGET_MS = Number(arg('budget') ?? 570) * 1000;
+const BUDGET_MS = Number(arg('budget') ?? 1500) * 1000;
 const ONLY = arg('only');
 const SYSTEM = arg('system');
 

@@ -5,6 +5,14 @@ import { cpus, totalmem } from 'node:os';
 /** Broker addresses (loopback by default). */
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Kafka bootstrap broker (`npm run services -- start kafka`). */
+export const KAFKA_BROKER = process.env.KAFKA_BROKER ?? '127.0.0.1:9092';
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const MQTT_URL = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+/** ElasticMQ, an SQS-compatible server (`npm run services -- start elasticmq`). */
+export const SQS_ENDPOINT = process.env.SQS_ENDPOINT ?? 'http://127.0.0.1:9324';
+/** ActiveMQ Artemis' AMQP 1.0 acceptor (`npm run services -- start artemis`). */
+export const AMQP10_URL = process.env.AMQP10_URL ?? 'amqp://127.0.0.1:5673';
 
 /** What the parent found before running anything: why a group of cells cannot run, if so. */
 export const environment = {
@@ -12,6 +20,16 @@ export const environment = {
   redis: undefined as string | undefined,
   tributaryAmqp: undefined as string | undefined,
   tributaryRedis: undefined as string | undefined,
+  kafka: undefined as string | undefined,
+  nats: undefined as string | undefined,
+  mqtt: undefined as string | undefined,
+  sqs: undefined as string | undefined,
+  amqp10: undefined as string | undefined,
+  tributaryKafka: undefined as string | undefined,
+  tributaryNats: undefined as string | undefined,
+  tributaryMqtt: undefined as string | undefined,
+  tributarySqs: undefined as string | undefined,
+  tributaryAmqp10: undefined as string | undefined,
   /** Said under the table: how some cells were run. */
   notes: [] as string[],
 };
@@ -45,6 +63,16 @@ export const probeEnvironment = async (): Promise<void> => {
   environment.redis = await portOpen(REDIS_URL, 6379);
   environment.tributaryAmqp = transportExport('@tributary/amqp');
   environment.tributaryRedis = transportExport('@tributary/redis');
+  environment.kafka = await portOpen(`kafka://${KAFKA_BROKER}`, 9092);
+  environment.nats = await portOpen(NATS_URL, 4222);
+  environment.mqtt = await portOpen(MQTT_URL, 1883);
+  environment.sqs = await portOpen(SQS_ENDPOINT, 9324);
+  environment.amqp10 = await portOpen(AMQP10_URL, 5673);
+  environment.tributaryKafka = transportExport('@tributary/kafka');
+  environment.tributaryNats = transportExport('@tributary/nats');
+  environment.tributaryMqtt = transportExport('@tributary/mqtt');
+  environment.tributarySqs = transportExport('@tributary/sqs');
+  environment.tributaryAmqp10 = transportExport('@tributary/amqp10');
 };
 
 /** The machine, for the report. */

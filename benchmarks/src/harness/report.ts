@@ -51,9 +51,11 @@ export const buildRows = (workloads: readonly Workload[], cells: readonly CellRe
   const rows: Row[] = [];
   for (const workload of workloads) {
     const mine = cells.filter(c => c.workload === workload.id);
-    const raw = mine.find(c => c.side === 'raw');
+    // a workload may measure two raw clients (Kafka: @platformatic/kafka and KafkaJS): a row for each
+    const raws = mine.filter(c => c.side === 'raw');
+    const rawChoices = raws.length > 1 ? raws : [raws[0]];
     for (const metric of workload.metrics) {
-      for (const cell of mine.filter(c => c.side === 'tributary')) {
+      for (const cell of mine.filter(c => c.side === 'tributary')) for (const raw of rawChoices) {
         const t = figure(cell, metric, 'tributary');
         const r = figure(raw, metric, 'raw', workload.absent?.raw);
         const [m, nest, moleculer] = PEERS.map(side => figure(mine.find(c => c.side === side), metric, side, workload.absent?.[side]));
@@ -63,7 +65,7 @@ export const buildRows = (workloads: readonly Workload[], cells: readonly CellRe
           workload: workload.id,
           group: workload.group,
           metric,
-          variant: cell.label,
+          variant: raws.length > 1 ? `${cell.label} (raw: ${raw!.label})` : cell.label,
           tributary: t,
           raw: r,
           marble: m,

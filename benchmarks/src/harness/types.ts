@@ -1,6 +1,12 @@
 /** Who runs a workload: Tributary (one or more variants), the raw client, Marble.js 4.1.0, NestJS 12 or Moleculer 0.15. */
 export type Side = 'tributary' | 'raw' | 'marble' | 'nest' | 'moleculer';
 
+/** Which table section a workload belongs to: the bus, a broker, or memory. */
+export type Group = 'local' | 'amqp' | 'redis' | 'kafka' | 'nats' | 'mqtt' | 'sqs' | 'amqp10' | 'memory';
+
+/** Whether a group measures a broker (its rows are held to the ≥ 0.8× raw target). */
+export const isBrokerGroup = (group: Group): boolean => group !== 'local' && group !== 'memory';
+
 /** The peer frameworks (every side but Tributary and the raw client). */
 export const PEERS = ['marble', 'nest', 'moleculer'] as const;
 
@@ -51,7 +57,7 @@ export interface RunOptions {
 /** A workload: the same job done by each system. One file per workload under `workloads/`. */
 export interface Workload {
   readonly id: string;
-  readonly group: 'local' | 'amqp' | 'redis' | 'memory';
+  readonly group: Group;
   readonly title: string;
   readonly metrics: readonly MetricSpec[];
   readonly systems: readonly SystemSpec[];
