@@ -38,6 +38,8 @@ export const createTransportLayer = (options: RedisStrategyOptions): TransportLa
       system: 'redis',
       wire: 'envelope',
       durable: resolved.mode === 'streams',
+      // pub/sub: the reply address goes inside the envelope, so requests are framed by the mode
+      framesRequests: resolved.mode === 'pubsub',
       ...deliveryConfig(resolved),
     },
     connect: opts => {

@@ -66,7 +66,7 @@ const checked = <T>(
 /** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
 export const createClientApi = (
   connect: TransportLayerConnection | (() => Promise<TransportLayerConnection>),
-  target: { channel: string; wire: TransportWire; timeout?: number; system?: string; transport?: string; maxMessageSize?: number },
+  target: { channel: string; wire: TransportWire; timeout?: number; system?: string; transport?: string; maxMessageSize?: number; framesRequests?: boolean },
   transformer: TransportMessageTransformer,
 ): MessagingClient => {
   const health = new ClientHealth(target);
@@ -119,18 +119,26 @@ export const createClientApi = (
         const conn = connection ?? (await ready());
         const out = outgoingEvent(event);
         const producing = startProducerSpan(system, 'send', target.channel, out, event);
-        const message = toTransportMessage(out, target.wire, transformer, true);
-        const tooLarge = oversize(message.data, target.maxMessageSize, target.channel);
+        const timeout = target.timeout ?? conn.config.timeout;
+        // the envelope is the whole message: a transport that picks the reply address has it framed in
+        const reframe =
+          target.wire === 'envelope'
+            ? (routing: { replyTo: string; correlationId: string }) => {
+                const data = toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+                const tooLarge = oversize(data, target.maxMessageSize, target.channel);
+                if (tooLarge) throw tooLarge;
+                return data;
+              }
+            : undefined;
+        // such a transport never reads the first framing: the request is encoded once, in reframe
+        const framed = reframe !== undefined && target.framesRequests === true;
+        const message = toTransportMessage(out, framed ? 'object' : target.wire, transformer, true);
+        const tooLarge = framed ? undefined : oversize(message.data, target.maxMessageSize, target.channel);
         if (tooLarge) {
           producing?.end(tooLarge);
           throw tooLarge;
         }
-        const timeout = target.timeout ?? conn.config.timeout;
-        if (target.wire !== 'envelope') return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout }));
-        // the envelope is the whole message: a transport that picks the reply address has it framed in
-        const reframe = (routing: { replyTo: string; correlationId: string }) =>
-          toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
-        return endWhenSent(producing, conn.sendMessage(target.channel, message, { timeout, reframe }));
+        return endWhenSent(producing, conn.sendMessage(target.channel, message, reframe ? { timeout, reframe } : { timeout }));
       }).pipe(
         map(reply => fromTransportMessage(reply, target.wire, transformer)),
         mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
@@ -170,7 +178,15 @@ export const MessagingClient =
     const connection = await layer.connect({ isConsumer: false });
     return createClientApi(
       connection,
-      { channel: layer.config.channel, wire: layer.config.wire, timeout: layer.config.timeout, system: layer.config.system, transport: transportName(layer.type), maxMessageSize: layer.config.maxMessageSize },
+      {
+        channel: layer.config.channel,
+        wire: layer.config.wire,
+        timeout: layer.config.timeout,
+        system: layer.config.system,
+        transport: transportName(layer.type),
+        maxMessageSize: layer.config.maxMessageSize,
+        framesRequests: layer.config.framesRequests,
+      },
       config.msgTransformer ?? jsonTransformer,
     );
   };

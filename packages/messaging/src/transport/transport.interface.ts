@@ -113,6 +113,13 @@ export interface TransportLayerConfig {
   slowHandlerWarning?: number;
   /** The largest message body in bytes (0 or absent: no limit); see `DeliveryOptions.maxMessageSize`. */
   maxMessageSize?: number;
+  /**
+   * `sendMessage` frames every request itself through `SendOptions.reframe` and never reads the
+   * `data` it is handed (Redis pub/sub: the reply address goes inside the envelope). The
+   * messaging layer then encodes each request once, in `reframe`, instead of twice.
+   * @since 0.3.0
+   */
+  framesRequests?: boolean;
 }
 
 /**

@@ -125,7 +125,8 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
   async sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     this.reply ??= new ReplyChannel(this.options.keys, this.subscriber, this.options.channel);
     const reply = this.reply;
-    await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
+    // the reply channel is subscribed once: later calls do not wait (nor arm a timer) for it
+    if (!reply.isOpen) await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
     const correlationId = message.correlationId ?? randomUUID();
     const call = reply.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
     this.mode.request(channel, message, call.replyTo, correlationId, options?.reframe).catch(error => reply.reject(call.replyTo, error));

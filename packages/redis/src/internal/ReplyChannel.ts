@@ -22,6 +22,10 @@ export class ReplyChannel {
   private readonly byCorrelation = new Map<string, string>();
   private calls = 0;
   private ready?: Promise<void>;
+  /** Whether the reply channel is subscribed (calls then register without waiting). */
+  isOpen = false;
+  /** `"replyTo":"<address>#`: where a reply's call id starts, found without parsing the reply. */
+  private readonly marker: Buffer;
 
   constructor(
     private readonly keys: RedisKeys,
@@ -30,13 +34,17 @@ export class ReplyChannel {
   ) {
     this.address = keys.replyAddress(randomUUID());
     this.pending = new PendingReplies(channel);
+    this.marker = Buffer.from(`"replyTo":${JSON.stringify(`${this.address}#`).slice(0, -1)}`, 'utf8');
   }
 
   /** Subscribes once; concurrent first calls share the subscription. */
   open(): Promise<void> {
     if (!this.ready) {
       this.ready = this.subscriber.subscribe([this.keys.prefixed(this.address)], message => this.receive(message));
-      this.ready.catch(() => (this.ready = undefined));
+      this.ready.then(
+        () => (this.isOpen = true),
+        () => (this.ready = undefined),
+      );
     }
     return this.ready;
   }
@@ -59,10 +67,29 @@ export class ReplyChannel {
   }
 
   private receive(message: Buffer): void {
+    // the call id follows this client's address in the reply's metadata.replyTo: read it from
+    // the bytes (the client decodes the reply once, after); without it, parse for correlationId
+    const callId = this.callIdOf(message);
+    if (callId !== undefined) {
+      this.pending.resolve(callId, { data: message, replyTo: `${this.address}#${callId}` });
+      return;
+    }
     const { replyTo, correlationId } = readReplyRouting(message);
     const mine = replyTo?.startsWith(`${this.address}#`) ? replyTo.slice(this.address.length + 1) : undefined;
-    const callId = mine ?? (correlationId === undefined ? undefined : this.byCorrelation.get(correlationId));
-    this.pending.resolve(callId, { data: message, correlationId, replyTo });
+    this.pending.resolve(mine ?? (correlationId === undefined ? undefined : this.byCorrelation.get(correlationId)), { data: message, correlationId, replyTo });
+  }
+
+  /**
+   * The call id in `"replyTo":"<address>#<digits>"`, the last such text of the reply (the
+   * envelope's metadata comes after its payload), or undefined. Call ids are decimal.
+   */
+  private callIdOf(message: Buffer): string | undefined {
+    const at = message.lastIndexOf(this.marker);
+    if (at < 0) return undefined;
+    const start = at + this.marker.length;
+    let end = start;
+    while (end < message.length && message[end] >= 48 && message[end] <= 57) end++;
+    return end > start && message[end] === 34 ? message.toString('latin1', start, end) : undefined;
   }
 
   close(): void {
