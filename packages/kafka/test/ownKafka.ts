@@ -18,6 +18,8 @@ export interface OwnKafka {
   start(): Promise<void>;
   /** Stops it and deletes its folder. */
   remove(): Promise<void>;
+  /** The pid of the running broker ('' when it is stopped): a restart changes it. */
+  pid(): string;
 }
 
 const freePort = (): Promise<number> =>
@@ -48,6 +50,13 @@ export const startOwnKafka = async (): Promise<OwnKafka> => {
     remove: async () => {
       await script('stop').catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    pid: () => {
+      try {
+        return fs.readFileSync(path.join(dir, 'kafka.pid'), 'utf8').trim();
+      } catch {
+        return '';
+      }
     },
   };
   try {
