@@ -14,6 +14,11 @@
 # Maven once; lib/.complete holds the pom's checksum), data/ (the log dirs), server.properties,
 # kafka.pid, kafka.log.
 #
+# A second broker of a test's own (one it may stop and start: never the shared one on 9092)
+# takes other ports and another folder; the jars stay shared:
+#   KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 TRIBUTARY_KAFKA_DIR=/tmp/my-kafka bash scripts/services/kafka.sh start
+# (TRIBUTARY_KAFKA_DIR, not KAFKA_HOME: that one often points at a Kafka installation.)
+#
 # Topics are never created by the broker on first use (auto.create.topics.enable=false):
 # @tributary/kafka creates the topics it needs itself, so the tests prove it works on clusters
 # where auto-creation is off (the usual production setting).
@@ -24,7 +29,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 KAFKA_VERSION=4.1.1
 # a fixed cluster id (22 characters of base64url): the data folder always matches it
 KAFKA_CLUSTER_ID=TributaryKafkaTests001
-KAFKA_HOME="$SERVICES_CACHE/kafka"
+KAFKA_HOME="${TRIBUTARY_KAFKA_DIR:-$SERVICES_CACHE/kafka}"
+KAFKA_LIB="$SERVICES_CACHE/kafka/lib"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_POM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/maven/kafka"
@@ -88,7 +94,7 @@ _kafka_format() {
   if [ -f "$KAFKA_HOME/data/meta.properties" ]; then return 0; fi
   echo "… formatting $KAFKA_HOME/data (cluster id $KAFKA_CLUSTER_ID)"
   java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" \
-    -cp "$KAFKA_HOME/lib/*" kafka.tools.StorageTool format --ignore-formatted --standalone \
+    -cp "$KAFKA_LIB/*" kafka.tools.StorageTool format --ignore-formatted --standalone \
     -t "$KAFKA_CLUSTER_ID" -c "$KAFKA_HOME/server.properties" >"$KAFKA_HOME/format.log" 2>&1 || {
     echo "✘ Formatting the Kafka data folder failed:" >&2
     cat "$KAFKA_HOME/format.log" >&2
@@ -111,14 +117,14 @@ kafka_start() {
   svc_lock "$KAFKA_HOME/.lock" || return 1
   # another run may have started it while we waited for the lock
   if ! pid="$(_kafka_pid)"; then
-    svc_maven_jars "Kafka $KAFKA_VERSION" "$KAFKA_POM_DIR" "$KAFKA_HOME/lib" || { svc_unlock; return 1; }
+    svc_maven_jars "Kafka $KAFKA_VERSION" "$KAFKA_POM_DIR" "$KAFKA_LIB" || { svc_unlock; return 1; }
     _kafka_config
     _kafka_format || { svc_unlock; return 1; }
     echo "… starting Kafka $KAFKA_VERSION (KRaft, one node) on 127.0.0.1:$KAFKA_PORT, log $KAFKA_HOME/kafka.log"
     svc_spawn "$KAFKA_HOME/kafka.pid" "$KAFKA_HOME/kafka.log" "$KAFKA_HOME" \
       java -Xmx128m -Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties" \
-      -cp "$KAFKA_HOME/lib/*" "$KAFKA_MAIN" "$KAFKA_HOME/server.properties"
+      -cp "$KAFKA_LIB/*" "$KAFKA_MAIN" "$KAFKA_HOME/server.properties"
     pid="$(cat "$KAFKA_HOME/kafka.pid")"
   fi
   svc_unlock

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { Transport } from '@tributary/messaging';
 import { describeTransportConformance } from '@tributary/testing/conformance';
 import type { DeadLetterRecord } from '@tributary/testing/conformance';
 import { kafkaClient } from '../src/internal/client';
 import { readHeaders } from '../src/internal/wire';
 import { hasKafkaError } from '../src/internal/client';
-import { BROKERS, deleteTopics, ensureKafka, KAFKA_SCRIPT } from './helpers';
+import { BROKERS, deleteTopics, ensureKafka } from './helpers';
+import { startOwnKafka } from './ownKafka';
 
 /** Headers the transport sets: not the user's. */
 const isTransportHeader = (name: string): boolean => name.startsWith('tributary.') || name.startsWith('x-');
@@ -90,19 +90,15 @@ describeTransportConformance('Kafka', {
   },
   readDeadLetters,
   // Kafka clients connect to the advertised listener after bootstrapping, so a proxy in front
-  // of the bootstrap address cannot cut them: the fault is the broker itself, stopped and
-  // started again (the broker of scripts/services/kafka.sh, this suite's own). A restart takes
-  // ~4 s, not the 0.3 s of a proxy cut: emits get 20 s of patience instead of the case's 4 s.
-  fault: async () => ({
-    options: { timeout: 20_000 },
-    cut: async () => {
-      execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'pipe', timeout: 60_000 });
-    },
-    restore: async () => {
-      execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'pipe', timeout: 120_000 });
-    },
-    close: async () => ensureKafka(),
-  }),
+  // of the bootstrap address cannot cut them: the fault is a broker of the case's own (free
+  // ports, a temp folder: ownKafka.ts; the shared one is never stopped), stopped and started
+  // again. A restart takes ~4 s, not the 0.3 s of a proxy cut: emits get 20 s of patience
+  // instead of the case's 4 s. The fault case only emits and handles (no injectRaw, no dead
+  // letters), so the admin clients above stay on the shared broker.
+  fault: async () => {
+    const kafka = await startOwnKafka();
+    return { options: { brokers: kafka.brokers, timeout: 20_000 }, cut: kafka.stop, restore: kafka.start, close: kafka.remove };
+  },
   cleanup: async topics => {
     for (const topic of topics) {
       await letters.get(`${topic}.dead-letter`)?.close();

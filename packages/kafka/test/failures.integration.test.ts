@@ -1,8 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { act, matchEvent } from '@tributary/core';
 import type { MessagingClient, MsgEffect } from '@tributary/messaging';
-import { ensureKafka, KAFKA_SCRIPT, KafkaServices, ROOT, sleep, uniqueTopic, waitFor } from './helpers';
+import { ensureKafka, KafkaServices, ROOT, sleep, uniqueTopic, waitFor } from './helpers';
+import { startOwnKafka } from './ownKafka';
 
 const TOTAL = 5_000;
 
@@ -37,8 +38,6 @@ const worker = (ledger: Ledger, count: { n: number } = { n: 0 }): MsgEffect => e
     }),
   );
 
-const brokerPid = (): string => execFileSync('bash', ['-c', `cat "\${TRIBUTARY_CACHE:-$HOME/.cache/tributary}/kafka/kafka.pid" 2>/dev/null || true`]).toString().trim();
-
 /** Emits 0..total-1 (keys over 50 values), 100 in flight; a rejected emit is emitted again. `during` runs once `at` emits resolved. */
 const emitAll = async (client: MessagingClient, total: number, at: number, during: () => Promise<void>): Promise<{ resolved: number; rejected: number }> => {
   let next = 0;
@@ -68,28 +67,37 @@ const emitAll = async (client: MessagingClient, total: number, at: number, durin
 
 describe('Kafka under failures: nothing lost (≥ 5,000 emits each)', () => {
   let services: KafkaServices;
+  let closeOwn: (() => Promise<void>) | undefined;
   beforeAll(() => ensureKafka());
   beforeEach(() => (services = new KafkaServices()));
   afterEach(async () => {
-    ensureKafka();
     await services.close();
+    await closeOwn?.();
+    closeOwn = undefined;
   });
 
+  // a broker of this test's own (ports and folder of its own): the shared one is never stopped
   test('the broker is stopped and restarted mid-run', async () => {
+    const kafka = await startOwnKafka();
+    const own = new KafkaServices(kafka.brokers);
+    closeOwn = async () => {
+      await own.close();
+      await kafka.remove();
+    };
     const topic = uniqueTopic('restart');
     const ledger = new Ledger();
-    const service = await services.service({ topic, timeout: 60_000 }, { effects: [worker(ledger)] });
+    const service = await own.service({ topic, timeout: 60_000 }, { effects: [worker(ledger)] });
     const statuses: string[] = [];
     service.status$.subscribe(status => statuses.push(String(status)));
-    const client = await services.client({ topic, timeout: 60_000 });
-    const pidBefore = brokerPid();
+    const client = await own.client({ topic, timeout: 60_000 });
+    const pidBefore = kafka.pid();
     const { resolved, rejected } = await emitAll(client, TOTAL, 1_500, async () => {
-      execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'pipe', timeout: 60_000 });
+      await kafka.stop();
       await sleep(1_000);
-      execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'pipe', timeout: 120_000 });
+      await kafka.start();
     });
     expect(resolved).toBe(TOTAL);
-    expect(brokerPid()).not.toBe(pidBefore);
+    expect(kafka.pid()).not.toBe(pidBefore);
     await waitFor(() => ledger.unique === TOTAL, 90_000, `all ${TOTAL} handled (missing ${ledger.missing(TOTAL).length})`);
     console.log(`broker restart: ${TOTAL} emits resolved (${rejected} rejected and emitted again), ${ledger.unique} handled, ${ledger.duplicates} duplicates`);
     expect(ledger.missing(TOTAL)).toEqual([]);

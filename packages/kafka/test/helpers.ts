@@ -60,9 +60,9 @@ export const readTopic = async (topic: string, count: number, ms = 10_000): Prom
 };
 
 /** Deletes test topics (and their dead-letter topics). */
-export const deleteTopics = async (topics: string[]): Promise<void> => {
+export const deleteTopics = async (topics: string[], brokers: string[] = BROKERS): Promise<void> => {
   const { Admin } = kafkaClient();
-  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: BROKERS } as any);
+  const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: brokers } as any);
   try {
     const existing = new Set(await admin.listTopics());
     const doomed = topics.flatMap(t => [t, `${t}.dead-letter`]).filter(t => existing.has(t));
@@ -79,9 +79,12 @@ export class KafkaServices {
   private readonly closers: Array<() => Promise<void>> = [];
   readonly topics: string[] = [];
 
+  /** `brokers`: the shared test broker by default, or one of a test's own (ownKafka.ts). */
+  constructor(private readonly brokers: string[] = BROKERS) {}
+
   options(options: Partial<KafkaStrategyOptions> & { topic: string }): KafkaStrategyOptions {
     if (!this.topics.includes(options.topic)) this.topics.push(options.topic);
-    return { brokers: BROKERS, timeout: 10_000, commitInterval: 50, ...options };
+    return { brokers: this.brokers, timeout: 10_000, commitInterval: 50, ...options };
   }
 
   async service(options: Partial<KafkaStrategyOptions> & { topic: string }, listener: MessagingListenerConfig, dependencies: Array<BoundDependency<any>> = []): Promise<MicroserviceConnection> {
@@ -101,6 +104,6 @@ export class KafkaServices {
 
   async close(): Promise<void> {
     await Promise.all(this.closers.splice(0).map(close => close().catch(() => undefined)));
-    await deleteTopics(this.topics.splice(0));
+    await deleteTopics(this.topics.splice(0), this.brokers);
   }
 }

@@ -15,7 +15,7 @@ export type { TransportOptionsMap, TransportOptions } from './transport/Transpor
 export type { AmqpStrategyOptions, AmqpQueueOptions, AmqpReconnectOptions, AmqpSocketOptions } from './options/AmqpStrategyOptions';
 export type { RedisStrategyOptions, RedisMode, RedisDeadLetterOptions } from './options/RedisStrategyOptions';
 export type { SqsStrategyOptions, SqsCredentials, SqsSnsOptions, SqsReconnectOptions } from './options/SqsStrategyOptions';
-export type { NatsStrategyOptions } from './options/NatsStrategyOptions';
+export type { NatsStrategyOptions, NatsTlsOptions } from './options/NatsStrategyOptions';
 export type { KafkaStrategyOptions, KafkaStartFrom, KafkaSaslOptions } from './options/KafkaStrategyOptions';
 export type { MqttStrategyOptions, MqttDeadLetterOptions, MqttReconnectOptions } from './options/MqttStrategyOptions';
 export type { Amqp10StrategyOptions, Amqp10ReconnectOptions } from './options/Amqp10StrategyOptions';
@@ -39,6 +39,7 @@ export {
   NoConsumerError,
   MessageTooLargeError,
 } from './errors/errors';
+export { BrokerTlsError } from './errors/BrokerTlsError';
 
 // effects
 export type { MsgEffect, MsgMiddlewareEffect, MsgErrorEffect, MsgOutputEffect, MsgServerEffect } from './effects/messaging.effects.interface';

@@ -10,6 +10,12 @@ describe('MQTT options', () => {
     expect(createTransportLayer({ channel: 'orders', qos: 0 }).config.durable).toBe(false);
   });
 
+  test('tls needs an mqtts:// or wss:// host (the URL decides TLS), and the error does not show the password', () => {
+    expect(() => createTransportLayer({ channel: 'a', host: 'mqtt://user:secret@broker:1883', tls: { ca: 'x' } })).toThrow(/`tls` needs a TLS URL.*mqtt:\/\/user:\*\*\*@broker:1883.*mqtts:\/\//);
+    expect(() => createTransportLayer({ channel: 'a', host: 'mqtt://user:secret@broker:1883', tls: { ca: 'x' } })).not.toThrow(/secret/);
+    expect(() => createTransportLayer({ channel: 'a', host: 'mqtts://broker:8883', tls: { ca: 'x' } })).not.toThrow();
+  });
+
   test('the password is masked in config.host', () => {
     expect(createTransportLayer({ channel: 'a', host: 'mqtt://user:secret@broker:1883' }).config.host).toBe('mqtt://user:***@broker:1883');
   });

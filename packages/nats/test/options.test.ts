@@ -12,6 +12,13 @@ describe('@tributary/nats options', () => {
     expect(createNatsStrategy).toBe(createTransportLayer);
   });
 
+  test('tls: true requires it (no options), false forbids it (null for the client), an object is passed on; default: as the server says', () => {
+    expect(resolveNatsOptions({ channel: 'a' }).tls).toBeUndefined();
+    expect(resolveNatsOptions({ channel: 'a', tls: true }).tls).toEqual({});
+    expect(resolveNatsOptions({ channel: 'a', tls: false }).tls).toBeNull();
+    expect(resolveNatsOptions({ channel: 'a', tls: { ca: 'pem', handshakeFirst: true } }).tls).toEqual({ ca: 'pem', handshakeFirst: true });
+  });
+
   test('masks passwords in config.host and accepts several servers', () => {
     expect(createTransportLayer({ host: 'nats://app:secret@127.0.0.1:4222', channel: 'orders' }).config.host).toBe('nats://app:***@127.0.0.1:4222');
     expect(resolveNatsOptions({ host: ['nats://a:4222', 'nats://b:4222'], channel: 'orders' }).servers).toEqual(['nats://a:4222', 'nats://b:4222']);

@@ -1,3 +1,4 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { DeliveryOptions } from '../transport/transportOptions';
 
 /**
@@ -84,6 +85,23 @@ export interface MqttStrategyOptions extends DeliveryOptions {
   receiveMaximum?: number;
   username?: string;
   password?: string;
+  /**
+   * TLS of an `mqtts://` or `wss://` connection: Node's `tls.connect` options (`ca` of a private
+   * CA, `cert` and `key` for mutual TLS, `servername`, ...). Default: the system's CAs. A
+   * certificate the client cannot verify fails the connection at once with a `BrokerTlsError`
+   * that says what to fix. Given with an `mqtt://` or `ws://` host, it is an options error (the
+   * URL decides TLS).
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from 'node:fs';
+   * import type { MqttStrategyOptions } from '@tributary/mqtt';
+   *
+   * const options: MqttStrategyOptions = { host: 'mqtts://broker.internal:8883', channel: 'payments', tls: { ca: readFileSync('ca.pem') } };
+   * ```
+   * @since 0.2.0
+   */
+  tls?: TlsConnectionOptions;
   /** MQTT keep-alive, seconds (default 30). */
   keepalive?: number;
   reconnect?: MqttReconnectOptions;

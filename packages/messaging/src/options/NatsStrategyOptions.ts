@@ -2,7 +2,29 @@
  * Types only: the options of @tributary/nats, declared here so that createMicroservice checks
  * them without that package installed (TransportOptionsMap). @tributary/nats re-exports them.
  */
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { DeliveryOptions } from '../transport/transportOptions';
+
+/**
+ * TLS of a NATS connection: Node's `tls.connect` options (`ca`, `cert`, `key`, `servername`,
+ * `rejectUnauthorized`, ...), and `handshakeFirst` for a server configured with
+ * `handshake_first` (TLS before the server's INFO).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import type { NatsTlsOptions } from '@tributary/nats';
+ *
+ * const tls: NatsTlsOptions = { ca: readFileSync('ca.pem') };
+ * // mutual TLS: { ca, cert: readFileSync('client.pem'), key: readFileSync('client-key.pem') }
+ * ```
+ * @since 0.2.0
+ * @category nats
+ */
+export interface NatsTlsOptions extends TlsConnectionOptions {
+  /** TLS from the first byte (the server has `handshake_first: true`). Default `false`: TLS after the server's INFO, as NATS does by default. */
+  handshakeFirst?: boolean;
+}
 
 /**
  * Options of `Transport.NATS` (package `@tributary/nats`), for `createMicroservice` and
@@ -57,6 +79,15 @@ export interface NatsStrategyOptions extends DeliveryOptions {
   duplicateWindow?: number;
   /** Backoff of the first connection (retried up to `timeout`) and between reconnections, ms. Default `{ initialDelay: 100, maxDelay: 2000 }`. */
   reconnect?: { initialDelay?: number; maxDelay?: number };
+  /**
+   * TLS: `true` requires it with the system's CAs, an object gives Node's TLS options (`ca` of
+   * a private CA, `cert` and `key` for mutual TLS), `false` never uses it (a server that
+   * requires TLS then refuses the connection). Default: TLS when the server requires it (its
+   * INFO says so), with the system's CAs. A certificate the client cannot verify fails the
+   * connection at once with a `BrokerTlsError` that says what to fix.
+   * @since 0.2.0
+   */
+  tls?: boolean | NatsTlsOptions;
   /** Credentials (or put them in the URL). */
   user?: string;
   pass?: string;

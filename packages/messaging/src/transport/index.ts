@@ -34,3 +34,4 @@ export type { TransportProvider } from './provideTransportLayer';
 export { createLocalTransportLayer } from '../local/createLocalTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './TransportOptionsMap';
 export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError, MessageTooLargeError } from '../errors/errors';
+export { BrokerTlsError, tlsFailure } from '../errors/BrokerTlsError';

@@ -1,7 +1,7 @@
 import { connect } from 'mqtt';
 import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
 import { CoreError } from '@tributary/core';
-import { BrokerUnavailableError, reconnectDelay } from '@tributary/messaging/transport';
+import { BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import type { ResolvedMqttOptions } from './resolveOptions';
 
 /**
@@ -30,6 +30,7 @@ export const openClient = (options: ResolvedMqttOptions, session: SessionOptions
   const base = options.mqttOptions as IClientOptions;
   const client = connect(options.url, {
     ...base,
+    ...(options.tls as IClientOptions | undefined),
     clientId: session.clientId,
     protocolVersion: 5,
     clean: session.clean,
@@ -64,7 +65,7 @@ export const sendPuback = (client: MqttClient, packetId: number, reasonCode: num
   return true;
 };
 
-/** The first CONNACK, or `BrokerUnavailableError` after `timeout` ms (or at once when the broker refuses the client). */
+/** The first CONNACK, or `BrokerUnavailableError` after `timeout` ms (or at once when the broker refuses the client, or a `BrokerTlsError` when the TLS handshake fails). */
 export const connected = (client: MqttClient, timeout: number, host: string): Promise<IConnackPacket> =>
   new Promise((resolve, reject) => {
     let lastError: Error | undefined;
@@ -79,6 +80,13 @@ export const connected = (client: MqttClient, timeout: number, host: string): Pr
     };
     const onError = (error: Error & { code?: unknown }): void => {
       lastError = error;
+      // a certificate does not heal by reconnecting: say at once what to fix
+      const tls = tlsFailure(error, host);
+      if (tls) {
+        done();
+        reject(tls);
+        return;
+      }
       // a CONNACK refusal (bad credentials, client id rejected, ...) will not heal by retrying
       if (typeof error.code === 'number' && error.code >= 0x80) {
         done();

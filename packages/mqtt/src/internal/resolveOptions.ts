@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { CoreError } from '@tributary/core';
 import { resolveDeliveryOptions } from '@tributary/messaging/transport';
 import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
@@ -25,6 +26,8 @@ export interface ResolvedMqttOptions extends ResolvedDeliveryOptions {
   readonly deadLetter: { topic: string; clientId: string; sessionExpiry: number } | false;
   readonly username?: string;
   readonly password?: string;
+  /** TLS options of an `mqtts://` / `wss://` connection. */
+  readonly tls?: TlsConnectionOptions;
   readonly mqttOptions: Record<string, unknown>;
 }
 
@@ -57,6 +60,9 @@ export const resolveMqttOptions = (options: MqttStrategyOptions): ResolvedMqttOp
   const url = options?.host ?? d.host;
   if (typeof url !== 'string' || !/^(mqtts?|wss?):\/\//.test(url)) {
     throw invalid(`\`host\` must be a broker URL like 'mqtt://127.0.0.1:1883' (mqtt, mqtts, ws, wss), got ${JSON.stringify(url)}.`);
+  }
+  if (options?.tls !== undefined && !/^(mqtts|wss):\/\//.test(url)) {
+    throw invalid(`\`tls\` needs a TLS URL: the host ${JSON.stringify(mask(url))} is plain. Use 'mqtts://host:8883' (or 'wss://'), or remove \`tls\`.`);
   }
   const channel = options?.channel;
   if (typeof channel !== 'string' || channel === '' || /[/+#]/.test(channel) || channel.startsWith('$')) {
@@ -97,6 +103,7 @@ export const resolveMqttOptions = (options: MqttStrategyOptions): ResolvedMqttOp
           },
     username: options.username,
     password: options.password,
+    ...(options.tls !== undefined && { tls: options.tls }),
     mqttOptions: options.mqttOptions ?? {},
   };
 };

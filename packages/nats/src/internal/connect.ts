@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection as NatsClient } from '@nats-io/transport-node';
-import { BrokerUnavailableError, reconnectDelay } from '@tributary/messaging/transport';
+import { BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import type { ResolvedNatsOptions } from './resolveOptions';
 
 /** The reconnection backoff the client uses between attempts (reset once reconnected). */
@@ -23,12 +23,16 @@ export const openClient = async (options: ResolvedNatsOptions, name: string, bac
         servers: options.servers,
         name,
         ...options.auth,
+        ...(options.tls !== undefined && { tls: options.tls as Record<string, unknown> | null }),
         maxReconnectAttempts: -1,
         reconnectDelayHandler: () => reconnectDelay(++backoff.attempt, options.reconnect),
         timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
       });
     } catch (error) {
       if (isPermanent(error)) throw error;
+      // a certificate does not heal by retrying: say at once what to fix
+      const tls = tlsFailure(error, options.host);
+      if (tls) throw tls;
       const delay = reconnectDelay(attempt, options.reconnect);
       if (Date.now() + delay >= deadline) throw new BrokerUnavailableError(options.host, options.timeout, error);
       await sleep(delay);

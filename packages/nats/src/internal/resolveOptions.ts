@@ -1,7 +1,7 @@
 import { CoreError } from '@tributary/core';
 import { resolveDeliveryOptions } from '@tributary/messaging/transport';
 import type { ResolvedDeliveryOptions } from '@tributary/messaging/transport';
-import type { NatsStrategyOptions } from '@tributary/messaging';
+import type { NatsStrategyOptions, NatsTlsOptions } from '@tributary/messaging';
 import { DEFAULT_NATS_OPTIONS } from '../NatsStrategyOptions';
 import { streamName } from './subjects';
 
@@ -25,6 +25,8 @@ export interface ResolvedNatsOptions extends ResolvedDeliveryOptions {
   duplicateWindow: number;
   reconnect: { initialDelay: number; maxDelay: number };
   auth: { user?: string; pass?: string; token?: string };
+  /** `undefined`: TLS when the server requires it; `null`: never. */
+  tls?: NatsTlsOptions | null;
   name?: string;
 }
 
@@ -91,6 +93,7 @@ export const resolveNatsOptions = (options: NatsStrategyOptions): ResolvedNatsOp
     duplicateWindow: positive('duplicateWindow', options.duplicateWindow ?? d.duplicateWindow),
     reconnect: { ...d.reconnect, ...options.reconnect },
     auth: { user: options.user, pass: options.pass, token: options.token },
+    ...(options.tls !== undefined && { tls: options.tls === false ? null : options.tls === true ? {} : options.tls }),
     name: options.name,
   };
 };

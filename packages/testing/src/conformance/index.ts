@@ -20,3 +20,7 @@ export { startTlsRedis } from './startTlsRedis';
 export type { TlsRedis } from './startTlsRedis';
 export { startTlsRabbitMq } from './startTlsRabbitMq';
 export type { TlsRabbitMq } from './startTlsRabbitMq';
+export { startTlsNats } from './startTlsNats';
+export type { TlsNats } from './startTlsNats';
+export { startTlsMosquitto } from './startTlsMosquitto';
+export type { TlsMosquitto } from './startTlsMosquitto';

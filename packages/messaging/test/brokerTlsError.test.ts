@@ -1,0 +1,30 @@
+import { BrokerTlsError } from '@tributary/messaging';
+import { tlsFailure } from '@tributary/messaging/transport';
+
+const tlsError = (code: string, message = 'handshake failed'): Error => Object.assign(new Error(message), { code });
+
+describe('BrokerTlsError and tlsFailure', () => {
+  test.each([
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', /not signed by a CA this client trusts.*`tls: \{ ca/],
+    ['SELF_SIGNED_CERT_IN_CHAIN', /not signed by a CA this client trusts/],
+    ['CERT_HAS_EXPIRED', /validity dates: renew it/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', /does not name the host.*servername/],
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', /refused this client's certificate.*`cert`, `key`/],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', /does not speak TLS on that port/],
+  ])('%s: a typed error naming the cause and the fix', (code, fix) => {
+    const error = tlsFailure(tlsError(code), 'nats://u:***@127.0.0.1:4222');
+    expect(error).toBeInstanceOf(BrokerTlsError);
+    expect(error!.name).toBe('BrokerTlsError');
+    expect(error!.code).toBe(code);
+    expect(error!.message).toContain('nats://u:***@127.0.0.1:4222');
+    expect(error!.message).toContain(`(${code})`);
+    expect(error!.message).toMatch(fix);
+  });
+
+  test('found in a cause chain; not for other failures', () => {
+    expect(tlsFailure(new Error('wrapped', { cause: tlsError('CERT_HAS_EXPIRED') }), 'h')?.code).toBe('CERT_HAS_EXPIRED');
+    expect(tlsFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'h')).toBeUndefined();
+    expect(tlsFailure(new Error('Authorization Violation'), 'h')).toBeUndefined();
+    expect(tlsFailure(undefined, 'h')).toBeUndefined();
+  });
+});
