@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { runCellProcess } from './harness/cell';
 import { shareRabbitMq } from './harness/brokerLock';
 import { AMQP_URL, environment, machine, portOpen, probeEnvironment } from './harness/environment';
-import { buildRows, renderNotMeasured, renderTable } from './harness/report';
+import { buildRows, renderCpuTable, renderNotMeasured, renderTable } from './harness/report';
 import { checkTargets, renderTargets } from './harness/targets';
 import type { CellResult, SystemSpec, Workload } from './harness/types';
 import { deleteQueues, tributaryQueues } from './systems/amqp';
@@ -95,6 +95,7 @@ const main = async (): Promise<void> => {
   const rows = buildRows(workloads, cells);
   const checks = checkTargets(rows, cells);
   const table = renderTable(rows);
+  const cpuTable = renderCpuTable(workloads, cells);
   const notMeasured = renderNotMeasured(cells);
   const info = machine();
   const totalS = (performance.now() - start) / 1000;
@@ -106,6 +107,7 @@ const main = async (): Promise<void> => {
     '',
     table,
     '',
+    ...(cpuTable ? [cpuTable, ''] : []),
     ...(notMeasured.length ? ['Not measured:', ...notMeasured, ''] : []),
     ...(environment.notes.length ? ['Notes:', ...environment.notes.map(note => `- ${note}`), ''] : []),
     renderTargets(checks),

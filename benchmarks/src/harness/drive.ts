@@ -209,10 +209,20 @@ export const sendConcurrently = async (target: SendTarget, n: number, inFlight: 
   return { metrics: { rate: (ok / elapsedMs) * 1000 }, ok, failed, lost: n - ok - failed, elapsedMs };
 };
 
-/** A warm-up run (not reported), then `runs` measured ones. */
+/**
+ * A warm-up run (not reported), then `runs` measured ones. Each sample also gets `cpu`: the CPU
+ * time of this process (client and service both run in it) per completed operation, in µs — the
+ * framework's own cost, which a loaded machine moves far less than wall-clock figures.
+ */
 export const repeat = async (runs: number, warmUp: () => Promise<unknown>, measure: () => Promise<RunSample>): Promise<RunSample[]> => {
   await warmUp();
   const samples: RunSample[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await measure());
+  for (let i = 0; i < runs; i++) {
+    const before = process.cpuUsage();
+    const sample = await measure();
+    const used = process.cpuUsage(before);
+    const cpu = sample.ok > 0 ? (used.user + used.system) / sample.ok : NaN;
+    samples.push({ ...sample, metrics: { ...sample.metrics, cpu } });
+  }
   return samples;
 };

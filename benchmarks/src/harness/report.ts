@@ -113,3 +113,47 @@ export const renderTable = (rows: readonly Row[]): string => {
 /** Why some cells were not measured, one line each. */
 export const renderNotMeasured = (cells: readonly CellResult[]): string[] =>
   cells.filter(c => c.status !== 'ok').map(c => `- ${c.workload} / ${c.system} (${c.label}): not measured: ${c.reason}`);
+
+/** The CPU figure of a cell: median µs per operation over its runs, or NaN. */
+const cpuOf = (cell: CellResult | undefined): number => {
+  const values = (cell?.samples ?? []).map(s => s.metrics.cpu).filter(v => Number.isFinite(v));
+  return values.length ? spread(values).median : NaN;
+};
+
+/**
+ * CPU time per operation of each system (client and service share one process, so this is
+ * what the framework and its client library cost; the broker's own CPU is not in it). Read
+ * with the main table: on a shared machine these figures move far less than wall-clock ones.
+ */
+export const renderCpuTable = (workloads: readonly Workload[], cells: readonly CellResult[]): string => {
+  const sides: Side[] = ['tributary', 'raw', 'marble', 'nest', 'moleculer'];
+  const header = ['workload', 'system', 'Tributary', 'raw', 'Marble.js', 'NestJS', 'Moleculer', 'raw ÷ Tributary'];
+  const lines: string[][] = [];
+  for (const workload of workloads) {
+    const mine = cells.filter(c => c.workload === workload.id && c.status === 'ok');
+    const raws = mine.filter(c => c.side === 'raw');
+    for (const t of mine.filter(c => c.side === 'tributary')) {
+      for (const raw of raws.length ? raws : [undefined]) {
+        const figures = sides.map(side => (side === 'tributary' ? cpuOf(t) : side === 'raw' ? cpuOf(raw) : cpuOf(mine.find(c => c.side === side))));
+        if (!Number.isFinite(figures[0])) continue;
+        const text = (v: number) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '—');
+        lines.push([
+          workload.id,
+          raws.length > 1 && raw ? `${t.label} (raw: ${raw.label})` : t.label,
+          ...figures.map(text),
+          Number.isFinite(figures[1]) ? `${(figures[1] / figures[0]).toFixed(2)}×` : '—',
+        ]);
+      }
+    }
+  }
+  if (!lines.length) return '';
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map(l => l[i].length)));
+  const fmt = (cols: string[]) => `| ${cols.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    'CPU µs per operation (this process: client + service; median of the runs; lower is better; "raw ÷ Tributary" above 0.8 meets the overhead target in CPU terms):',
+    '',
+    fmt(header),
+    `|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`,
+    ...lines.map(fmt),
+  ].join('\n');
+};
