@@ -40,7 +40,7 @@ export class InFlightMessages<Raw extends object, Info = Raw> {
     if (!raw || typeof raw !== 'object') return undefined;
     const info = this.messages.get(raw);
     if (info === undefined || !this.messages.delete(raw)) return undefined;
-    this.wake();
+    if (this.waiters.length > 0) this.wake();
     return info;
   }
 
