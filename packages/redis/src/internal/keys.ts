@@ -77,6 +77,8 @@ export const createRedisKeys = (prefix: string, channel: string, cluster = false
     topicAnnounce: prefixed('topic-index:new'),
     replyAddress: id => `${channel}:reply:${id}`,
     replyChannelOf: name => {
+      // every emit asks: a service channel (no ":reply:") skips the backtracking regex
+      if (!name.includes(':reply:')) return undefined;
       const match = REPLY.exec(name);
       return match ? prefixed(match[1]) : undefined;
     },
