@@ -1,3 +1,4 @@
+import type * as Net from 'node:net';
 import { connect } from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { Transport } from '@tributary/messaging';
@@ -13,9 +14,30 @@ import { nestService } from './nest';
 /** Why Marble.js is absent from the MQTT rows. */
 export const MARBLE_ABSENT = 'Marble.js 4.1 has no NATS/MQTT transport';
 
+/** TCP_NODELAY on an mqtt.js client's socket (as Tributary's; without it every hop waits ~40 ms on a delayed ACK). */
+const noDelay = (client: MqttClient): void => void (client.stream as Partial<Net.Socket>).setNoDelay?.(true);
+
+/**
+ * NestJS and Moleculer create their mqtt.js clients themselves and have no option for
+ * TCP_NODELAY: this sets it on every TCP connection the cell's process opens from now on (as
+ * the AMQP cells set `noDelay` for them through their socket options). mqtt.js calls
+ * `net.createConnection` through the module object, so the wrapper is seen.
+ */
+const noDelayEverywhere = (): void => {
+  // the module object itself (an `import * as` namespace is a read-only copy)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mutableNet = require('node:net') as { createConnection: typeof Net.createConnection };
+  const original = mutableNet.createConnection;
+  if ((original as { noDelay?: boolean }).noDelay) return;
+  const wrapped = ((...args: Parameters<typeof Net.createConnection>) => original(...args).setNoDelay(true)) as typeof Net.createConnection;
+  (wrapped as { noDelay?: boolean }).noDelay = true;
+  mutableNet.createConnection = wrapped;
+};
+
 /** An MQTT 5 client, connected. */
 const open = async (options: IClientOptions): Promise<MqttClient> => {
   const client = connect(MQTT_URL, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
+  noDelay(client);
   client.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
@@ -114,6 +136,7 @@ const nestTransport = () => (require('@nestjs/microservices') as typeof NestMicr
  * (topics) carry the cell's tag.
  */
 export const nestMqtt = (tag: string): Promise<BenchSystem> => {
+  noDelayEverywhere();
   const options = { transport: nestTransport().MQTT, options: { url: MQTT_URL } } as const;
   return nestService(options, options, false, `${tag}/`);
 };
@@ -123,8 +146,10 @@ export const nestMqtt = (tag: string): Promise<BenchSystem> => {
  * sessions: at-most-once for events and requests, `emit` resolves once written.
  */
 export const moleculerMqtt = (tag: string): Promise<BenchSystem> => {
-  const { hostname, port } = new URL(MQTT_URL);
-  return moleculerService({ type: 'MQTT', options: { host: hostname, port: Number(port || 1883) } }, tag);
+  noDelayEverywhere();
+  // a URL, not an options object: the transporter hands its options to mqtt.connect, which
+  // writes the client id into them, so two brokers sharing one object would share one client id
+  return moleculerService(MQTT_URL, tag);
 };
 
 const MQTT_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {

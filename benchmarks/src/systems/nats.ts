@@ -106,7 +106,7 @@ export const nestNats = (tag: string): Promise<BenchSystem> => {
  * Moleculer 0.15 NATS transporter (the `nats` v2 client), default options: core NATS
  * publish/subscribe for events and requests, at-most-once, `emit` resolves once written.
  */
-export const moleculerNats = (tag: string): Promise<BenchSystem> => moleculerService({ type: 'NATS', options: { url: NATS_URL } }, tag);
+export const moleculerNats = (tag: string): Promise<BenchSystem> => moleculerService(NATS_URL, tag);
 
 const NATS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryNats,
