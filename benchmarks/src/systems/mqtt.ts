@@ -64,7 +64,9 @@ export const endSessions = async (clientIds: readonly string[]): Promise<void> =
  * subscriber took it; `send` with an MQTT 5 response topic and correlation data, at QoS 1).
  * The service gets a client id (`<tag>-service`) so that the cell can end its session after;
  * the dead-letter session Tributary keeps for the channel (`<tag>-dead-letter`) is ended too.
- * At-least-once for events while the session lives.
+ * At-least-once for events while the session lives. A request's PUBACK waits until the broker
+ * acknowledged the reply (a reply lost on a dropped connection brings the request back), so
+ * each of the 32 slots of the receive maximum is held a broker round trip longer than raw's.
  */
 export const tributaryMqtt = (tag: string): Promise<BenchSystem> =>
   tributaryService(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
@@ -76,7 +78,10 @@ export const tributaryMqtt = (tag: string): Promise<BenchSystem> =>
  * service in a persistent session (an hour, receive maximum 32) on the shared subscription
  * `$share/<tag>/<tag>`, its PUBACK sent once the (synchronous) handler returned; `emit`
  * resolves on the PUBACK; `send` publishes with a response topic and correlation data, and
- * the reply comes back at QoS 1 on the client's response topic.
+ * the reply comes back at QoS 1 on the client's response topic. One guarantee is weaker than
+ * Tributary's: the request is acknowledged when the handler returns, before the broker took
+ * the reply (mqtt.js sends PUBACKs only when `handleMessage` calls back, one message at a
+ * time, so waiting for the reply there would serialise the service).
  */
 export const rawMqtt = async (tag: string): Promise<BenchSystem> => {
   const counter = new Counter();
