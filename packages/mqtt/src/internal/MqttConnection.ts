@@ -161,10 +161,12 @@ export class MqttConnection implements TransportLayerConnection<Transport.MQTT> 
   }
 
   async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
-    const outcome = await this.publisher.publish(channel, message);
+    const reply = isReplyTopic(channel);
+    // a reply carries no response topic of its own (it goes to the caller's, nobody answers a reply)
+    const outcome = await this.publisher.publish(channel, reply && message.replyTo !== undefined ? { ...message, replyTo: undefined } : message);
     if (outcome === 'taken') return true;
     // a reply whose caller is gone is dropped: nothing to do
-    if (isReplyTopic(channel)) return false;
+    if (reply) return false;
     throw new MqttNoSubscribersError(channel);
   }
 

@@ -46,6 +46,10 @@ export const openClient = (options: ResolvedMqttOptions, session: SessionOptions
     client.end(true);
     throw new CoreError('@tributary/mqtt: this mqtt.js version cannot send PUBACKs by hand; install mqtt 5.x (npm install mqtt@5).', { context: 'mqtt.client' });
   }
+  // TCP_NODELAY on every connection: MQTT packets are small, and with Nagle's algorithm a PUBACK
+  // or PUBLISH written right after another waits for the broker's delayed ACK (~40 ms per hop)
+  noDelay(client);
+  client.on('connect', () => noDelay(client));
   client.handleMessage = (packet, callback) => {
     onPublish(packet);
     callback(packet.qos > 0 ? HOLD : undefined);
@@ -56,6 +60,12 @@ export const openClient = (options: ResolvedMqttOptions, session: SessionOptions
     client.on('connect', () => (client.options.reconnectPeriod = reconnectDelay((attempt = 0) + 1, options.reconnect)));
   }
   return client;
+};
+
+/** Turns Nagle's algorithm off on the client's socket (TCP and TLS; a WebSocket stream has no such switch). */
+const noDelay = (client: MqttClient): void => {
+  const stream = client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
+  if (typeof stream?.setNoDelay === 'function') stream.setNoDelay(true);
 };
 
 /** Acknowledges a QoS 1 PUBLISH on the current connection; false when the client is not connected (nothing sent). */

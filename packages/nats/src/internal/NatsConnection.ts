@@ -101,8 +101,10 @@ export class NatsConnection implements TransportLayerConnection<Transport.NATS> 
   async emitMessage(channel: string, message: TransportMessage): Promise<boolean> {
     if (this.closing) throw new ConnectionClosedError(this.options.channel);
     if (isReplyAddress(channel)) {
-      // a reply: core NATS, dropped by the server when the caller is gone
-      this.nc.publish(channel, message.data as Uint8Array, { headers: toHeaders(message) });
+      // a reply: core NATS, dropped by the server when the caller is gone; it carries no
+      // x-reply-to of its own (the caller's inbox is where it goes, nobody answers a reply)
+      const reply = message.replyTo === undefined ? message : { ...message, replyTo: undefined };
+      this.nc.publish(channel, message.data as Uint8Array, { headers: toHeaders(reply) });
       return true;
     }
     await this.ready(this.topology.serviceStream(channel));

@@ -32,15 +32,16 @@ const oneLine = (value: string, max = 1024): string => {
 /** The NATS headers of a message (see docs/transports/nats.md, "Wire format"). */
 export const toHeaders = (message: TransportMessage, extra?: Record<string, string>): MsgHdrs => {
   const h = natsHeaders();
-  if (message.headers) for (const [key, value] of Object.entries(message.headers)) if (!isInternal(key)) h.set(key, oneLine(String(value), 4096));
-  if (message.messageId !== undefined) h.set(HEADER.messageId, message.messageId);
-  if (message.correlationId !== undefined) h.set(HEADER.correlationId, message.correlationId);
-  if (message.replyTo !== undefined) h.set(HEADER.replyTo, message.replyTo);
-  if (message.type !== undefined) h.set(HEADER.type, message.type);
-  if (message.timestamp !== undefined) h.set(HEADER.timestampMs, String(message.timestamp));
-  if (message.causationId !== undefined) h.set(HEADER.causationId, message.causationId);
-  if (message.key !== undefined) h.set(HEADER.key, message.key);
-  if (message.version !== undefined) h.set(HEADER.version, String(message.version));
+  // a fresh set, each key once: `append` (`set` first looks the key up to delete it)
+  if (message.headers) for (const [key, value] of Object.entries(message.headers)) if (!isInternal(key)) h.append(key, oneLine(String(value), 4096));
+  if (message.messageId !== undefined) h.append(HEADER.messageId, message.messageId);
+  if (message.correlationId !== undefined) h.append(HEADER.correlationId, message.correlationId);
+  if (message.replyTo !== undefined) h.append(HEADER.replyTo, message.replyTo);
+  if (message.type !== undefined) h.append(HEADER.type, message.type);
+  if (message.timestamp !== undefined) h.append(HEADER.timestampMs, String(message.timestamp));
+  if (message.causationId !== undefined) h.append(HEADER.causationId, message.causationId);
+  if (message.key !== undefined) h.append(HEADER.key, message.key);
+  if (message.version !== undefined) h.append(HEADER.version, String(message.version));
   if (extra) for (const [key, value] of Object.entries(extra)) h.set(key, oneLine(value));
   return h;
 };
@@ -79,28 +80,50 @@ export const userHeaders = (h: MsgHdrs | undefined): Record<string, string> => {
   return out;
 };
 
-/** The transport message of a received NATS message (JetStream or core). */
+/**
+ * The transport message of a received NATS message (JetStream or core). One pass over the
+ * headers: `MsgHdrs.has` and `get` copy and scan the key list on every call.
+ */
 export const fromNatsMessage = (data: Uint8Array, h: MsgHdrs | undefined, raw: object, attempt: number): TransportMessage => {
   const message: TransportMessage = { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), raw, attempt };
   if (!h) return message;
-  const get = (key: string): string | undefined => (h.has(key) ? h.get(key) : undefined);
-  const messageId = get(HEADER.messageId);
-  if (messageId !== undefined) message.messageId = messageId;
-  const correlationId = get(HEADER.correlationId);
-  if (correlationId !== undefined) message.correlationId = correlationId;
-  const replyTo = get(HEADER.replyTo);
-  if (replyTo !== undefined) message.replyTo = replyTo;
-  const type = get(HEADER.type);
-  if (type !== undefined) message.type = type;
-  const timestamp = number(get(HEADER.timestampMs));
-  if (timestamp !== undefined) message.timestamp = timestamp;
-  const causationId = get(HEADER.causationId);
-  if (causationId !== undefined) message.causationId = causationId;
-  const key = get(HEADER.key);
-  if (key !== undefined) message.key = key;
-  const version = number(get(HEADER.version));
-  if (version !== undefined) message.version = version;
-  const user = userHeaders(h);
-  if (Object.keys(user).length > 0) message.headers = user;
+  let user: Record<string, string> | undefined;
+  for (const [key, values] of h) {
+    const value = values[0];
+    if (value === undefined) continue;
+    switch (key) {
+      case HEADER.messageId:
+        message.messageId = value;
+        break;
+      case HEADER.correlationId:
+        message.correlationId = value;
+        break;
+      case HEADER.replyTo:
+        message.replyTo = value;
+        break;
+      case HEADER.type:
+        message.type = value;
+        break;
+      case HEADER.timestampMs: {
+        const timestamp = number(value);
+        if (timestamp !== undefined) message.timestamp = timestamp;
+        break;
+      }
+      case HEADER.causationId:
+        message.causationId = value;
+        break;
+      case HEADER.key:
+        message.key = value;
+        break;
+      case HEADER.version: {
+        const version = number(value);
+        if (version !== undefined) message.version = version;
+        break;
+      }
+      default:
+        if (!isInternal(key)) (user ??= {})[key] = value;
+    }
+  }
+  if (user) message.headers = user;
   return message;
 };
