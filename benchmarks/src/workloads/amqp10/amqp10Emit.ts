@@ -8,7 +8,7 @@ export const amqp10Emit: Workload = {
   group: 'amqp10',
   title: 'AMQP 1.0 emit, counted at the consumer',
   metrics: [{ key: 'rate', label: 'AMQP 1.0 emit, accepted, 1000 outstanding', unit: 'ops/s', better: 'higher' }],
-  systems: amqp10Systems({ tributary: 10_000, raw: 10_000 }),
+  systems: amqp10Systems({ tributary: 20_000, raw: 20_000 }),
   absent: AMQP10_ABSENT,
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) =>

@@ -11,7 +11,7 @@ export const amqp10SendSequential: Workload = {
     { key: 'p50', label: 'AMQP 1.0 send, sequential p50', unit: 'ms', better: 'lower' },
     { key: 'p99', label: 'AMQP 1.0 send, sequential p99', unit: 'ms', better: 'lower' },
   ],
-  systems: amqp10Systems({ tributary: 1_000, raw: 1_000 }),
+  systems: amqp10Systems({ tributary: 2_000, raw: 2_000 }),
   absent: AMQP10_ABSENT,
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) =>
