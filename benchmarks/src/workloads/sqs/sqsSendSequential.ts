@@ -11,7 +11,7 @@ export const sqsSendSequential: Workload = {
     { key: 'p50', label: 'SQS send, sequential p50', unit: 'ms', better: 'lower' },
     { key: 'p99', label: 'SQS send, sequential p99', unit: 'ms', better: 'lower' },
   ],
-  systems: sqsSystems({ tributary: 300, raw: 300 }),
+  systems: sqsSystems({ tributary: 200, raw: 200 }),
   absent: SQS_ABSENT,
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) =>
