@@ -35,12 +35,16 @@ export class Outbox {
 
   constructor(private readonly session: Pick<Amqp10Session, 'ready' | 'recover'>) {}
 
-  /** Sends `message` to `address` on `live`; resolves once accepted, rejects when refused or the connection drops. */
+  /**
+   * Sends `message` to `address` on `live`; resolves once accepted, rejects when refused or the
+   * connection drops. The message is addressed in place (`to`, the routing annotation): callers
+   * pass a message of their own (a copy per send costs more than the rest of this method).
+   */
   async send(live: Live, address: string, message: AmqpMessage, routing: Routing): Promise<void> {
     const relay = await this.relay(live);
-    const annotations = { ...message.message_annotations };
-    if (routing !== 'as-is') annotations[ROUTING_ANNOTATION] = routing === 'queue' ? 0 : 1;
-    const outgoing = { ...message, to: address, message_annotations: annotations };
+    const outgoing = message;
+    outgoing.to = address;
+    if (routing !== 'as-is') (outgoing.message_annotations ??= {})[ROUTING_ANNOTATION] = routing === 'queue' ? 0 : 1;
     await new Promise<void>((resolve, reject) => {
       if (!live.alive) return void live.lost.then(reject);
       const transfer = (): void => {
