@@ -112,4 +112,25 @@ describe('AMQP 1.0 delivery', () => {
     await eventually(() => done === 24, 15_000);
     expect(most).toBe(4);
   });
+
+  it('a burst of emits beyond the link credit: every one accepted and handled, without a listener per waiting send', async () => {
+    const name = channel('burst');
+    const seen = new Set<number>();
+    const count$: MsgEffect = e$ => e$.pipe(matchEvent('Burst'), act(e => void seen.add((e.payload as { n: number }).n)));
+    await start(name, [count$]);
+    const c = await client(name);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      // Artemis grants a sender 1000 credits: most of these wait for more
+      const total = 3000;
+      await Promise.all(Array.from({ length: total }, (_, n) => c.emit({ type: 'Burst', payload: { n } })));
+      await eventually(() => seen.size === total, 20_000);
+      await wait(50);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -11,7 +11,7 @@ describe('@tributary/amqp10 options', () => {
     expect(layer.type).toBe(Transport.AMQP10);
     expect(layer.config).toMatchObject({ host: 'amqp://app:***@broker.local:5673', channel: 'orders', wire: 'body', durable: true, expectAck: false, concurrency: 32 });
     const resolved = resolveAmqp10Options({ host: 'amqp://app:s3cret@broker.local:5673', channel: 'orders' });
-    expect(resolved.connect).toMatchObject({ host: 'broker.local', port: 5673, transport: 'tcp', username: 'app', password: 's3cret', reconnect: false });
+    expect(resolved.connect).toMatchObject({ host: 'broker.local', port: 5673, transport: 'tcp', username: 'app', password: 's3cret', tcp_no_delay: true, reconnect: false });
     expect(resolved.credit).toBe(DEFAULT_AMQP10_OPTIONS.credit);
     expect(resolved.deadLetter).toBe('orders.dead-letter');
     expect(resolveAmqp10Options({ host: 'amqps://h', channel: 'c' }).connect).toMatchObject({ port: 5671, transport: 'tls' });

@@ -17,6 +17,8 @@ interface Outcome {
 interface Relay {
   sender: Sender;
   outcomes: Map<Delivery, Outcome>;
+  /** Sends waiting for credit, in order: sent by the one `sendable` listener, failed when the connection goes. */
+  backlog: Array<{ transfer: () => void; reject: (error: Error) => void }>;
 }
 
 /** Reply addresses (temporary queues) are UUIDs: sent as they are, never auto-created as queues. */
@@ -33,17 +35,27 @@ export class Outbox {
 
   constructor(private readonly session: Pick<Amqp10Session, 'ready' | 'recover'>) {}
 
-  /** Sends `message` to `address` on `live`; resolves once accepted, rejects when refused or the connection drops. */
+  /**
+   * Sends `message` to `address` on `live`; resolves once accepted, rejects when refused or the
+   * connection drops. The message is addressed in place (`to`, the routing annotation): callers
+   * pass a message of their own (a copy per send costs more than the rest of this method).
+   */
   async send(live: Live, address: string, message: AmqpMessage, routing: Routing): Promise<void> {
     const relay = await this.relay(live);
-    await this.sendable(live, relay.sender);
-    const annotations = { ...message.message_annotations };
-    if (routing !== 'as-is') annotations[ROUTING_ANNOTATION] = routing === 'queue' ? 0 : 1;
-    const outgoing = { ...message, to: address, message_annotations: annotations };
+    const outgoing = message;
+    outgoing.to = address;
+    if (routing !== 'as-is') (outgoing.message_annotations ??= {})[ROUTING_ANNOTATION] = routing === 'queue' ? 0 : 1;
     await new Promise<void>((resolve, reject) => {
       if (!live.alive) return void live.lost.then(reject);
-      const delivery = relay.sender.send(outgoing as never);
-      relay.outcomes.set(delivery, { resolve, reject, address });
+      const transfer = (): void => {
+        try {
+          relay.outcomes.set(relay.sender.send(outgoing as never), { resolve, reject, address });
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
+      if (relay.backlog.length === 0 && relay.sender.sendable()) transfer();
+      else relay.backlog.push({ transfer, reject });
     });
   }
 
@@ -76,6 +88,11 @@ export class Outbox {
   private async open(live: Live): Promise<Relay> {
     const sender = live.connection.open_sender({ target: {}, autosettle: true });
     const outcomes = new Map<Delivery, Outcome>();
+    const backlog: Relay['backlog'] = [];
+    // one listener for every waiting send (not one each: a burst would add thousands)
+    sender.on('sendable', () => {
+      while (backlog.length > 0 && sender.sendable()) backlog.shift()!.transfer();
+    });
     const settle = (context: EventContext, failure?: string): void => {
       const delivery = context.delivery;
       const outcome = delivery && outcomes.get(delivery);
@@ -95,6 +112,7 @@ export class Outbox {
     void live.lost.then(error => {
       for (const outcome of outcomes.values()) outcome.reject(error);
       outcomes.clear();
+      for (const waiting of backlog.splice(0)) waiting.reject(error);
     });
     sender.on('sender_error', context => {
       if (live.alive) this.session.recover(live, context.sender?.error as Error | undefined);
@@ -103,19 +121,6 @@ export class Outbox {
       sender.once('sender_open', () => resolve());
       live.lost.then(reject);
     });
-    return { sender, outcomes };
-  }
-
-  private sendable(live: Live, sender: Sender): Promise<void> {
-    if (sender.sendable()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const ready = (): void => {
-        if (!sender.sendable()) return;
-        sender.removeListener('sendable', ready);
-        resolve();
-      };
-      sender.on('sendable', ready);
-      live.lost.then(reject);
-    });
+    return { sender, outcomes, backlog };
   }
 }

@@ -52,8 +52,12 @@ export const toAmqpMessage = (message: TransportMessage, extra: Record<string, s
     body: rheaMessage.data_section(toBuffer(message.data)),
     content_type: 'application/json',
     durable: true,
-    application_properties: properties,
   };
+  // none: no empty map on the wire
+  for (const _ in properties) {
+    amqp.application_properties = properties;
+    break;
+  }
   if (message.messageId !== undefined) amqp.message_id = message.messageId;
   if (message.correlationId !== undefined) amqp.correlation_id = message.correlationId;
   if (message.replyTo !== undefined) amqp.reply_to = message.replyTo;

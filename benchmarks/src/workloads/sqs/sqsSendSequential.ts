@@ -1,0 +1,25 @@
+import { repeat, sendSequentially } from '../../harness/drive';
+import type { Workload } from '../../harness/types';
+import { SQS_ABSENT, sqsSystems, withSqsSystem } from '../../systems/sqs';
+
+/** SQS: RPC over a reply queue, one call at a time; latency percentiles. */
+export const sqsSendSequential: Workload = {
+  id: 'sqs-send-sequential',
+  group: 'sqs',
+  title: 'SQS send, sequential',
+  metrics: [
+    { key: 'p50', label: 'SQS send, sequential p50', unit: 'ms', better: 'lower' },
+    { key: 'p99', label: 'SQS send, sequential p99', unit: 'ms', better: 'lower' },
+  ],
+  systems: sqsSystems({ tributary: 200, raw: 200 }),
+  absent: SQS_ABSENT,
+  timeoutMs: 120_000,
+  run: (systemId, { n, runs, tag }) =>
+    withSqsSystem(systemId, tag, system =>
+      repeat(
+        runs,
+        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
+        () => sendSequentially(system.send, n, 20_000),
+      ),
+    ),
+};
