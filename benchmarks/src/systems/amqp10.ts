@@ -4,6 +4,7 @@ import type { Connection, Delivery, EventContext, Message, Receiver, Sender } fr
 import { Transport } from '@tributary/messaging';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { AMQP10_URL, environment } from '../harness/environment';
+import { moleculerService } from './moleculer';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { tributaryService } from './messagingSystems';
@@ -211,19 +212,30 @@ export const rawAmqp10 = async (tag: string): Promise<BenchSystem> => {
   };
 };
 
-const AMQP10_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp10, raw: rawAmqp10 };
+/**
+ * Moleculer 0.15 with its AMQP10 transporter (rhea-promise) on the same Artemis: requests and
+ * events go through queues the transporter declares (prefetch 32); it settles after the action
+ * and sends without waiting for the broker's disposition (no confirm on emit). TCP_NODELAY as every
+ * other system here (without it each call waits ~40 ms on delayed ACKs).
+ */
+export const moleculerAmqp10 = (tag: string): Promise<BenchSystem> => {
+  const { hostname, port } = new URL(AMQP10_URL);
+  return moleculerService({ type: 'AMQP10', options: { url: `amqp10://guest:guest@${hostname}:${port || 5673}`, prefetch: 32, connectionOptions: { tcp_no_delay: true } } }, tag);
+};
+
+const AMQP10_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp10, raw: rawAmqp10, moleculer: moleculerAmqp10 };
 
 /** Why the peers have no AMQP 1.0 cell. */
 export const AMQP10_ABSENT = {
   marble: 'Marble.js 4.1 has no AMQP 1.0 transport (its AMQP transport is 0-9-1)',
   nest: 'NestJS 12 microservices have no AMQP 1.0 transport (RMQ is AMQP 0-9-1)',
-  moleculer: "Moleculer 0.15's AMQP10 transporter needs rhea-promise, which the benchmarks do not install yet",
 } as const;
 
 /** The AMQP 1.0 systems, with how many operations each makes per run. */
 export const amqp10Systems = (n: { tributary: number; raw: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP10', n: n.tributary, unavailable: () => environment.amqp10 ?? environment.tributaryAmqp10 },
   { id: 'raw', side: 'raw', label: 'rhea', n: n.raw, unavailable: () => environment.amqp10 },
+  { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP10', n: n.raw, unavailable: () => environment.amqp10 },
 ];
 
 /** Starts an AMQP 1.0 system on a fresh queue, runs `fn` on it, closes it and deletes its queues. */
