@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startBenchMosquitto } from './harness/benchMosquitto';
 import { runCellProcess } from './harness/cell';
 import { shareRabbitMq } from './harness/brokerLock';
 import { AMQP_URL, environment, machine, portOpen, probeEnvironment } from './harness/environment';
@@ -78,8 +79,20 @@ const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): 
 const main = async (): Promise<void> => {
   const start = performance.now();
   const deadline = start + BUDGET_MS;
-  await probeEnvironment();
   const workloads = WORKLOADS.filter(w => !ONLY || w.id.includes(ONLY));
+  // MQTT cells use a Mosquitto of their own with TCP_NODELAY (see harness/benchMosquitto.ts),
+  // unless MQTT_URL names a broker; the cells' processes inherit the address
+  let mosquitto: { stop(): void } | undefined;
+  if (!process.env.MQTT_URL && workloads.some(w => w.group === 'mqtt')) {
+    const started = await startBenchMosquitto();
+    if (typeof started === 'string') environment.notes.push(`MQTT cells ran on the machine's Mosquitto (1883, set_tcp_nodelay off): ${started}`);
+    else {
+      mosquitto = started;
+      process.env.MQTT_URL = started.url;
+      environment.notes.push(`MQTT cells ran on a Mosquitto of the benchmark's own (${started.url}, set_tcp_nodelay true, no persistence)`);
+    }
+  }
+  await probeEnvironment();
   const cells: CellResult[] = [];
   for (const workload of workloads) {
     log(`▸ ${workload.title}`);
@@ -92,6 +105,7 @@ const main = async (): Promise<void> => {
     }
   }
   await sweepQueues();
+  mosquitto?.stop();
   const rows = buildRows(workloads, cells);
   const checks = checkTargets(rows, cells);
   const table = renderTable(rows);

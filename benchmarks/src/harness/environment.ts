@@ -65,7 +65,8 @@ export const probeEnvironment = async (): Promise<void> => {
   environment.tributaryRedis = transportExport('@tributary/redis');
   environment.kafka = await portOpen(`kafka://${KAFKA_BROKER}`, 9092);
   environment.nats = await portOpen(NATS_URL, 4222);
-  environment.mqtt = await portOpen(MQTT_URL, 1883);
+  // run.ts may have started the benchmark's own Mosquitto after this module was loaded
+  environment.mqtt = await portOpen(process.env.MQTT_URL ?? MQTT_URL, 1883);
   environment.sqs = await portOpen(SQS_ENDPOINT, 9324);
   environment.amqp10 = await portOpen(AMQP10_URL, 5673);
   environment.tributaryKafka = transportExport('@tributary/kafka');
