@@ -18,6 +18,8 @@ export const HEADER = {
   attempts: 'x-attempts',
   reason: 'x-dead-letter-reason',
   originalSubject: 'x-original-subject',
+  /** The message id, set by a redrive (its `Nats-Msg-Id` is a redrive's own, for the server's duplicate window). */
+  originalId: 'x-message-id',
 } as const;
 
 const INTERNAL = new Set<string>(Object.values(HEADER));
@@ -84,7 +86,7 @@ export const fromNatsMessage = (data: Uint8Array, h: MsgHdrs | undefined, raw: o
   const message: TransportMessage = { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), raw, attempt };
   if (!h) return message;
   const get = (key: string): string | undefined => (h.has(key) ? h.get(key) : undefined);
-  const messageId = get(HEADER.messageId);
+  const messageId = get(HEADER.originalId) ?? get(HEADER.messageId);
   if (messageId !== undefined) message.messageId = messageId;
   const correlationId = get(HEADER.correlationId);
   if (correlationId !== undefined) message.correlationId = correlationId;
