@@ -13,11 +13,14 @@ export const produceDeadLetters = async (
   count: number,
   { partitions = 1, type = (i: number) => (i % 2 ? 'OrderPlaced' : 'OrderCancelled'), idPrefix = 'dl-' }: { partitions?: number; type?: (i: number) => string; idPrefix?: string } = {},
 ): Promise<void> => {
-  const { Admin, Producer, stringSerializers } = kafkaClient();
+  const { Admin, Producer, ProduceAcks, stringSerializers } = kafkaClient();
   const admin = new Admin({ clientId: 'test-dl-admin', bootstrapBrokers: BROKERS } as any);
   const producer = new Producer({
     clientId: 'test-dl-producer',
     bootstrapBrokers: BROKERS,
+    // a send retried under load must not write the letters twice
+    idempotent: true,
+    acks: ProduceAcks.ALL,
     serializers: { key: stringSerializers.key, headerKey: stringSerializers.headerKey, headerValue: stringSerializers.headerValue },
   } as any) as any;
   try {

@@ -29,6 +29,8 @@ export const redriveGroup = (deadLetterTopic: string): string => `${deadLetterTo
 interface PartitionState {
   /** Reading ends here: the end of the log when the store opened. */
   readonly end: bigint;
+  /** The next offset to list: a record before it was listed already (the stream may hand it again, after a rejoin). */
+  next: bigint;
   /** Where the group's committed offset is (every record before it moved). */
   committed: bigint;
   /** The offset to commit next: before it, every letter moved (or written again at the back). */
@@ -135,7 +137,7 @@ export class KafkaDeadLetters implements DeadLetterStore {
         const from = committed.get(partition) ?? logStart;
         // letters removed by retention are gone: start at the log start then
         const start = from > logStart ? from : logStart;
-        partitions.set(partition, { end, committed: from, done: start, listed: [], moved: new Set(), read: start >= end });
+        partitions.set(partition, { end, next: start, committed: from, done: start, listed: [], moved: new Set(), read: start >= end });
       }
       return new KafkaDeadLetters(clients, options, partitions);
     } catch (error) {
@@ -160,7 +162,7 @@ export class KafkaDeadLetters implements DeadLetterStore {
       }
       if (this.buffer.length < READ_AHEAD / 2) this.stream?.resume();
       const state = this.partitions.get(message.partition);
-      if (!state || state.read || message.offset < state.done) continue;
+      if (!state || state.read || message.offset < state.next) continue;
       if (message.offset >= state.end) {
         state.read = true;
         continue;
@@ -343,6 +345,7 @@ export class KafkaDeadLetters implements DeadLetterStore {
     this.listed.set(letter, entry);
     this.byOffset.set(letter.id, entry);
     state.listed.push(message.offset);
+    state.next = message.offset + 1n;
     return letter;
   }
 }
