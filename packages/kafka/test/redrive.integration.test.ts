@@ -3,9 +3,11 @@
  * key and original headers, each once; the group `<topic>.dead-letter.redrive` records what
  * moved, so a second redrive sends nothing again.
  */
+import { act, matchEvent } from '@tributary/core';
+import type { EventMetadata } from '@tributary/core';
 import { redriveDeadLetters, Transport } from '@tributary/messaging';
 import { produceDeadLetters } from './deadLetters';
-import { BROKERS, deleteTopics, ensureKafka, readTopic, uniqueTopic } from './helpers';
+import { BROKERS, deleteTopics, ensureKafka, KafkaServices, readTopic, uniqueTopic, waitFor } from './helpers';
 
 describe('redriveDeadLetters on Kafka', () => {
   const topics: string[] = [];
@@ -87,7 +89,47 @@ describe('redriveDeadLetters on Kafka', () => {
     expect((await readTopic(name, 6)).map(r => r.headers['tributary.id']).sort()).toEqual(['dl-0', 'dl-1', 'dl-2', 'dl-3', 'dl-4', 'dl-9']);
   }, 30_000);
 
-  it('a topic without a dead-letter topic: DeadLetterDestinationNotFoundError', async () => {
+  it('a letter that fails again after a redrive is a dead letter again, listed by the next redrive; once fixed it is handled once, as attempt 1', async () => {
+    const services = new KafkaServices();
+    try {
+      const name = topic('redrive-again');
+      let fixed = false;
+      const seen: EventMetadata[] = [];
+      await services.service({ topic: name, partitions: 1, retry: { maxAttempts: 2, initialDelay: 20, maxDelay: 20 } }, {
+        effects: [
+          e$ =>
+            e$.pipe(
+              matchEvent('Charge'),
+              act(e => {
+                if (!fixed) throw new Error('still broken');
+                seen.push(e.metadata);
+              }),
+            ),
+        ],
+      });
+      const client = await services.client({ topic: name });
+      // the dead-letter topic comes with the first dead letter: none yet is no dead letters, not an unknown topic
+      expect(await redriveDeadLetters({ transport: Transport.KAFKA, options: options(name), dryRun: true })).toMatchObject({ matched: 0 });
+      await client.emit({ type: 'Charge', payload: 1, metadata: { id: 'charge-1', key: 'order-1', headers: { tenant: 'acme' } } });
+      const letters = async () => (await redriveDeadLetters({ transport: Transport.KAFKA, options: options(name), dryRun: true })).letters;
+      await waitFor(async () => (await letters()).length === 1, 20_000, 'the first dead letter');
+
+      expect(await redriveDeadLetters({ transport: Transport.KAFKA, options: options(name) })).toMatchObject({ moved: 1 });
+      await waitFor(async () => (await letters()).length === 1, 20_000, 'the second dead letter');
+      const [again] = await letters();
+      expect(again).toMatchObject({ id: '0/1', messageId: 'charge-1', attempts: 2, errorMessage: 'still broken', headers: { tenant: 'acme' } });
+
+      fixed = true;
+      expect(await redriveDeadLetters({ transport: Transport.KAFKA, options: options(name) })).toMatchObject({ moved: 1, matched: 1 });
+      await waitFor(() => seen.length === 1, 20_000, 'the fixed service handles it');
+      expect(seen[0]).toMatchObject({ id: 'charge-1', attempt: 1, key: 'order-1', headers: { tenant: 'acme' } });
+      expect(await letters()).toEqual([]);
+    } finally {
+      await services.close();
+    }
+  }, 60_000);
+
+  it('a topic no service ran on (neither it nor its dead-letter topic exists): DeadLetterDestinationNotFoundError', async () => {
     const name = topic('redrive-none');
     await expect(redriveDeadLetters({ transport: Transport.KAFKA, options: options(name), dryRun: true })).rejects.toMatchObject({
       name: 'DeadLetterDestinationNotFoundError',

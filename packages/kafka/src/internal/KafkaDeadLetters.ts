@@ -113,7 +113,11 @@ export class KafkaDeadLetters implements DeadLetterStore {
       await clients.connect();
       const topic = `${options.topic}.dead-letter`;
       const found = await within(clients.listTopics(), options.timeout, options.address);
-      if (!found.includes(topic)) throw new DeadLetterDestinationNotFoundError(topic, options.address);
+      if (!found.includes(topic)) {
+        // made with the first dead letter: a service that never dead-lettered has none yet
+        if (found.includes(options.topic)) return new KafkaDeadLetters(clients, options, new Map());
+        throw new DeadLetterDestinationNotFoundError(topic, options.address);
+      }
       const admin = clients.getAdmin();
       const metadata = await within(admin.metadata({ topics: [topic] }), options.timeout, options.address);
       const count = metadata.topics.get(topic)?.partitionsCount ?? 1;
