@@ -46,7 +46,8 @@ interface PartitionState {
 interface Listed {
   readonly message: Message;
   readonly headers: Record<string, string>;
-  moved: boolean;
+  /** Being produced, or produced: a second `move` of it is refused. */
+  taken: boolean;
 }
 
 const num = (value: string | undefined): number | undefined => {
@@ -179,13 +180,18 @@ export class KafkaDeadLetters implements DeadLetterStore {
 
   async move(letter: DeadLetter): Promise<void> {
     const entry = this.listed.get(letter);
-    if (!entry || entry.moved) throw new Error(`Dead letter ${letter.id} was not listed by this store, or was moved already.`);
+    if (!entry || entry.taken) throw new Error(`Dead letter ${letter.id} was not listed by this store, or was moved already.`);
     const { message, headers } = entry;
     const resend: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) if (!DROPPED.has(name)) resend[name] = value;
     resend[REDRIVEN_FROM] = `${message.topic}/${message.partition}/${message.offset}`;
-    await this.clients.produce([{ topic: this.target, key: message.key || undefined, value: message.value ?? Buffer.alloc(0), headers: resend }]);
-    entry.moved = true;
+    entry.taken = true;
+    try {
+      await this.clients.produce([{ topic: this.target, key: message.key || undefined, value: message.value ?? Buffer.alloc(0), headers: resend }]);
+    } catch (error) {
+      entry.taken = false;
+      throw error;
+    }
     const state = this.partitions.get(message.partition)!;
     state.moved.add(message.offset);
     while (state.listed.length > 0 && state.moved.has(state.listed[0])) {
@@ -345,7 +351,7 @@ export class KafkaDeadLetters implements DeadLetterStore {
       source: headers[DEAD_LETTER_HEADER.originalTopic],
       data: message.value ?? Buffer.alloc(0),
     };
-    const entry: Listed = { message, headers, moved: false };
+    const entry: Listed = { message, headers, taken: false };
     this.listed.set(letter, entry);
     this.byOffset.set(letter.id, entry);
     state.listed.push(message.offset);
