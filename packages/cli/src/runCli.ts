@@ -39,7 +39,7 @@ const codeOf = (error: unknown): number => {
 };
 
 const describe = (command: DeadLettersCommand): string =>
-  `${command.transportName} ${String(command.options.queue ?? command.options.channel ?? 'event_bus')}` +
+  `${command.transportName} ${String(command.options.queue ?? command.options.channel ?? command.options.topic ?? 'event_bus')}` +
   (command.types.length ? ` type ${command.types.join(',')}` : '') +
   (command.reasons.length ? ` reason ${command.reasons.join(',')}` : '');
 

@@ -12,17 +12,22 @@ describe('runCli (in process, no broker)', () => {
     for (const argv of [['--help'], []]) {
       const { code, out } = await run(...argv);
       expect(code).toBe(EXIT_CODES.OK);
-      expect(out).toMatch(/^Usage: tributary dead-letters list\|redrive --transport amqp\|redis\|local/);
+      expect(out).toMatch(/^Usage: tributary dead-letters list\|redrive --transport amqp\|redis\|nats\|kafka\|mqtt\|local/);
     }
   });
 
   it.each([
     [['orders', 'list'], 'Unknown command "orders": the command is "dead-letters list" or "dead-letters redrive".'],
     [['dead-letters', 'purge', '--transport', 'local'], 'Unknown action "purge": use "dead-letters list" or "dead-letters redrive".'],
-    [['dead-letters', 'list'], 'Unknown transport "": use --transport amqp, --transport redis or --transport local.'],
+    [['dead-letters', 'list'], 'Unknown transport "": use --transport amqp, redis, nats, kafka, mqtt or local.'],
     [['dead-letters', 'list', '--transport', 'local', '--limit', '0'], '--limit must be a positive whole number, got "0".'],
     [['dead-letters', 'list', '--transport', 'redis'], "--channel is required with --transport redis: the service's channel (e.g. --channel orders)."],
     [['dead-letters', 'list', '--transport', 'redis', '--channel', 'orders', '--mode', 'queue'], '--mode must be streams or pubsub, got "queue".'],
+    [['dead-letters', 'list', '--transport', 'nats'], "--channel is required with --transport nats: the service's channel (e.g. --channel orders)."],
+    [['dead-letters', 'list', '--transport', 'mqtt'], "--channel is required with --transport mqtt: the service's channel (e.g. --channel orders)."],
+    [['dead-letters', 'list', '--transport', 'kafka', '--channel', ''], "--topic is required with --transport kafka: the service's topic (e.g. --topic orders)."],
+    [['dead-letters', 'list', '--transport', 'kafka', '--topic', 'orders', '--dead-letter', 'dlq'], '--dead-letter does not apply to kafka: the dead-letter topic is always <topic>.dead-letter.'],
+    [['dead-letters', 'list', '--transport', 'nats', '--channel', 'orders', '--host', 'http://127.0.0.1'], /^@tributary\/nats: `host` must be a server URL/],
     [['dead-letters', 'list', '--transport', 'amqp', '--queue', 'orders', '--host', 'http://127.0.0.1'], /^@tributary\/amqp: `host` must be a broker URL/],
   ])('bad arguments %j: exit 2 with one line saying what to fix', async (argv, message) => {
     const { code, out, err } = await run(...argv);

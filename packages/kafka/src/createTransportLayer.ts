@@ -3,6 +3,7 @@ import type { KafkaStrategyOptions } from '@tributary/messaging';
 import { deliveryConfig } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import { KafkaConnection } from './internal/KafkaConnection';
+import { KafkaDeadLetters } from './internal/KafkaDeadLetters';
 import { resolveKafkaOptions } from './internal/resolveOptions';
 
 /**
@@ -38,5 +39,6 @@ export const createTransportLayer = (options: KafkaStrategyOptions): TransportLa
       ...deliveryConfig(resolved.delivery),
     },
     connect: opts => new KafkaConnection(resolved, options).open(opts?.isConsumer !== false),
+    openDeadLetters: () => KafkaDeadLetters.open(resolved),
   };
 };

@@ -67,6 +67,10 @@ export const deleteTopics = async (topics: string[], brokers: string[] = BROKERS
     const existing = new Set(await admin.listTopics());
     const doomed = topics.flatMap(t => [t, `${t}.dead-letter`]).filter(t => existing.has(t));
     if (doomed.length) await admin.deleteTopics({ topics: doomed });
+    // the group a redrive records its progress with
+    const groups = await admin.listGroups();
+    const redrive = topics.map(t => `${t}.dead-letter.redrive`).filter(g => groups.has(g));
+    if (redrive.length) await admin.deleteGroups({ groups: redrive });
   } catch {
     // best effort
   } finally {

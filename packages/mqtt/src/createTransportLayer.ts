@@ -2,6 +2,7 @@ import { deliveryConfig, Transport } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { MqttStrategyOptions } from './MqttStrategyOptions';
 import { MqttConnection } from './internal/MqttConnection';
+import { MqttDeadLetters } from './internal/MqttDeadLetters';
 import { defaultClientId, resolveMqttOptions } from './internal/resolveOptions';
 
 /**
@@ -39,6 +40,7 @@ export const createTransportLayer = (options: MqttStrategyOptions): TransportLay
       const clientId = isConsumer && resolved.clientId ? resolved.clientId : defaultClientId(resolved.channel);
       return new MqttConnection({ ...resolved, clientId }, isConsumer).start();
     },
+    openDeadLetters: () => MqttDeadLetters.open(resolved),
   };
 };
 

@@ -1,4 +1,6 @@
 import { Transport } from '@tributary/messaging';
+import { retireMqttSession } from '@tributary/mqtt';
+import type { MqttClient } from 'mqtt';
 import { createTcpProxy } from '@tributary/testing/conformance';
 import type { TransportConformanceSetup } from '@tributary/testing/conformance';
 import { MQTT_URL, injectRaw, readDeadLetters, removeSessions, sessionsOf } from './helpers/broker';
@@ -11,9 +13,8 @@ export const mqttConformanceSetup = (): TransportConformanceSetup => {
     transport: Transport.MQTT,
     // generated client ids (one per instance); sessions outlive a case by 5 minutes at most
     serviceOptions: (channel, extra) => ({ host: MQTT_URL, channel, sessionExpiry: 300, ...extra }),
-    capabilities: { persistence: false, redrive: false },
+    capabilities: { persistence: false, redrive: true },
     reasons: {
-      redrive: 'not implemented yet: @tributary/mqtt has no openDeadLetters (docs/dead-letters.md, "For transport authors")',
       persistence:
         'MQTT keeps messages only in the sessions of subscribers: an emit before the service ever subscribed is refused (MqttNoSubscribersError); ' +
         'what is emitted while a started service is offline waits in its persistent session (packages/mqtt/test)',
@@ -32,6 +33,10 @@ export const mqttConformanceSetup = (): TransportConformanceSetup => {
     fault: async () => {
       const proxy = await createTcpProxy({ host: broker.hostname, port: Number(broker.port || 1883) });
       return { options: { host: `mqtt://127.0.0.1:${proxy.port}` }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
+    },
+    // a closed instance's session keeps taking its share of the shared subscription: an operator retires it
+    replaced: async (closed, channel) => {
+      await retireMqttSession({ host: MQTT_URL, channel, clientId: (closed.config.raw as MqttClient).options.clientId! });
     },
     cleanup: channels => removeSessions(channels.flatMap(channel => sessionsOf(channel))),
   };

@@ -2,6 +2,7 @@ import { deliveryConfig, Transport } from '@tributary/messaging/transport';
 import type { TransportLayer } from '@tributary/messaging/transport';
 import type { NatsStrategyOptions } from '@tributary/messaging';
 import { NatsConnection } from './internal/NatsConnection';
+import { NatsDeadLetters } from './internal/NatsDeadLetters';
 import { resolveNatsOptions } from './internal/resolveOptions';
 
 /**
@@ -39,6 +40,7 @@ export const createTransportLayer = (options: NatsStrategyOptions): TransportLay
       ...deliveryConfig(resolved),
     },
     connect: opts => NatsConnection.open(resolved, opts?.isConsumer !== false),
+    openDeadLetters: () => NatsDeadLetters.open(resolved),
   };
 };
 

@@ -18,6 +18,7 @@ const TRANSPORT_HEADERS = new Set([
   'x-attempts',
   'x-dead-letter-reason',
   'x-original-subject',
+  'x-message-id',
 ]);
 
 const record = ({ headers, body }: StoredDeadLetter): DeadLetterRecord => ({
@@ -48,10 +49,9 @@ export const natsConformanceSetup = (): TransportConformanceSetup => {
     cleanup: async channels => {
       for (const channel of channels) await admin.deleteChannel(channel);
     },
-    capabilities: { orderAcrossInstances: false, redrive: false },
+    capabilities: { orderAcrossInstances: false, redrive: true },
     reasons: {
       orderAcrossInstances: 'instances of a service pull from one consumer side by side; order holds within an instance',
-      redrive: 'not implemented yet: @tributary/nats has no openDeadLetters (docs/dead-letters.md, "For transport authors")',
     },
     timeoutMs: 30_000,
   };

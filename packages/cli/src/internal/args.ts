@@ -20,13 +20,15 @@ export interface DeadLettersCommand {
   readonly json: boolean;
 }
 
-export const USAGE = `Usage: tributary dead-letters list|redrive --transport amqp|redis|local [options]
+export const USAGE = `Usage: tributary dead-letters list|redrive --transport amqp|redis|nats|kafka|mqtt|local [options]
 
-  --host URL          broker address (amqp://user:pass@host:5672, redis://host:6379)
-  --queue NAME        the service's queue (amqp); --channel NAME for redis and local
+  --host URL          broker address (amqp://user:pass@host:5672, redis://host:6379, nats://host:4222,
+                      mqtt://host:1883; kafka: host:9092[,host:9092] bootstrap brokers)
+  --queue NAME        the service's queue (amqp); --channel NAME for redis, nats, mqtt and local;
+                      --topic NAME for kafka
   --mode MODE         redis: streams or pubsub (where a redrive sends; default pubsub, as the transport)
   --key-prefix P      redis: the keyPrefix of the service
-  --dead-letter NAME  a dead-letter queue or stream with a non-default name
+  --dead-letter NAME  a dead-letter queue (amqp), stream (redis, nats) or topic (mqtt) with a non-default name
   --type TYPE         only these event types (patterns: * one word, # any words); repeatable
   --reason REASON     only these reasons (failed, unhandled, malformed, rejected, timeout, unsupported-version); repeatable
   --limit N           at most N dead letters (list: default 100)
@@ -37,7 +39,14 @@ export const USAGE = `Usage: tributary dead-letters list|redrive --transport amq
 Exit codes: 0 ok, 1 unexpected error, 2 bad arguments, 3 broker unreachable, 4 no dead letters,
 5 no dead-letter queue or stream, 6 redrive stopped part way, 7 transport not installed or cannot redrive.`;
 
-const TRANSPORTS: Record<string, Transport> = { amqp: Transport.AMQP, redis: Transport.REDIS, local: Transport.LOCAL };
+const TRANSPORTS: Record<string, Transport> = {
+  amqp: Transport.AMQP,
+  redis: Transport.REDIS,
+  nats: Transport.NATS,
+  kafka: Transport.KAFKA,
+  mqtt: Transport.MQTT,
+  local: Transport.LOCAL,
+};
 
 const withScheme = (host: string, scheme: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `${scheme}://${host}`);
 
@@ -61,6 +70,7 @@ export const parseCommand = (argv: readonly string[]): DeadLettersCommand | 'hel
         host: { type: 'string' },
         queue: { type: 'string', short: 'q' },
         channel: { type: 'string', short: 'c' },
+        topic: { type: 'string' },
         mode: { type: 'string' },
         'key-prefix': { type: 'string' },
         'dead-letter': { type: 'string' },
@@ -85,9 +95,10 @@ export const parseCommand = (argv: readonly string[]): DeadLettersCommand | 'hel
   const transportName = (values.transport ?? '').toLowerCase();
   const transport = TRANSPORTS[transportName];
   if (transport === undefined) {
-    throw new UsageError(`Unknown transport "${values.transport ?? ''}": use --transport amqp, --transport redis or --transport local.`);
+    const names = Object.keys(TRANSPORTS);
+    throw new UsageError(`Unknown transport "${values.transport ?? ''}": use --transport ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}.`);
   }
-  const name = values.queue ?? values.channel;
+  const name = values.queue ?? values.channel ?? values.topic;
   const timeout = positiveInteger('timeout', values.timeout) ?? 5000;
   const options: Record<string, unknown> = { timeout };
   if (transport === Transport.AMQP) {
@@ -100,6 +111,19 @@ export const parseCommand = (argv: readonly string[]): DeadLettersCommand | 'hel
     Object.assign(options, { host: withScheme(values.host ?? '127.0.0.1:6379', 'redis'), channel: name, mode: values.mode ?? 'pubsub' });
     if (values['key-prefix']) options.keyPrefix = values['key-prefix'];
     if (values['dead-letter']) options.deadLetter = { channel: values['dead-letter'] };
+  } else if (transport === Transport.NATS) {
+    if (!name) throw new UsageError("--channel is required with --transport nats: the service's channel (e.g. --channel orders).");
+    Object.assign(options, { host: withScheme(values.host ?? '127.0.0.1:4222', 'nats'), channel: name });
+    if (values['dead-letter']) options.deadLetter = values['dead-letter'];
+  } else if (transport === Transport.MQTT) {
+    if (!name) throw new UsageError("--channel is required with --transport mqtt: the service's channel (e.g. --channel orders).");
+    Object.assign(options, { host: withScheme(values.host ?? '127.0.0.1:1883', 'mqtt'), channel: name });
+    if (values['dead-letter']) options.deadLetter = { topic: values['dead-letter'] };
+  } else if (transport === Transport.KAFKA) {
+    if (!name) throw new UsageError("--topic is required with --transport kafka: the service's topic (e.g. --topic orders).");
+    if (values['dead-letter']) throw new UsageError('--dead-letter does not apply to kafka: the dead-letter topic is always <topic>.dead-letter.');
+    const brokers = (values.host ?? '127.0.0.1:9092').split(',').map(host => host.trim().replace(/^kafka:\/\//, ''));
+    Object.assign(options, { brokers, topic: name });
   } else if (name) options.channel = name;
   return {
     action,

@@ -18,6 +18,8 @@ export const HEADER = {
   attempts: 'x-attempts',
   reason: 'x-dead-letter-reason',
   originalSubject: 'x-original-subject',
+  /** The message id, set by a redrive (its `Nats-Msg-Id` is a redrive's own, for the server's duplicate window). */
+  originalId: 'x-message-id',
 } as const;
 
 const INTERNAL = new Set<string>(Object.values(HEADER));
@@ -88,12 +90,18 @@ export const fromNatsMessage = (data: Uint8Array, h: MsgHdrs | undefined, raw: o
   const message: TransportMessage = { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), raw, attempt };
   if (!h) return message;
   let user: Record<string, string> | undefined;
+  let original = false;
   for (const [key, values] of h) {
     const value = values[0];
     if (value === undefined) continue;
     switch (key) {
       case HEADER.messageId:
+        // a redriven copy carries its original id apart (its Nats-Msg-Id is the redrive's own)
+        if (!original) message.messageId = value;
+        break;
+      case HEADER.originalId:
         message.messageId = value;
+        original = true;
         break;
       case HEADER.correlationId:
         message.correlationId = value;

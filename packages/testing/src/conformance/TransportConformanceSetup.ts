@@ -1,4 +1,4 @@
-import type { DeliveryOptions, Transport, TransportProvider } from '@tributary/messaging';
+import type { DeliveryOptions, MicroserviceConnection, Transport, TransportProvider } from '@tributary/messaging';
 
 /**
  * What a transport can do. Every capability defaults to `true`; `false` skips the cases that
@@ -127,6 +127,14 @@ export interface TransportConformanceSetup {
   fault?: () => Promise<ConformanceFault>;
   /** Deletes what a case made on the broker (queues, streams, topics) for these channels. */
   cleanup?: (channels: string[]) => Promise<void>;
+  /**
+   * A case closed a service instance for good and starts its replacement (a deploy of a fix):
+   * do what an operator does then. MQTT retires the closed instance's session
+   * (`retireMqttSession`), so that the broker stops giving it a share of the messages.
+   * Default: nothing (a closed instance of a queue, stream or group takes no messages).
+   * @since 0.2.0
+   */
+  replaced?: (closed: MicroserviceConnection, channel: string) => Promise<void>;
   /** Per-case timeout, ms (default 20 000). */
   timeoutMs?: number;
 }

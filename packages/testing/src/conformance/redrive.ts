@@ -28,6 +28,7 @@ export const redriveCases = (kit: ConformanceKit): void => {
     await client.emit({ type: 'Charge', payload: { n: 1 }, metadata: { id: `charge-${channel}`, headers: { tenant: 'acme', 'trace-id': 't-1' } } });
     await c.deadLettersOf(channel, 1);
     await broken.close({ drainTimeout: 1_000 });
+    await c.replaced(broken, channel);
     const options = c.serviceOptionsOf(channel);
 
     const dry = await redriveDeadLetters({ transport: c.setup.transport, options, dryRun: true });

@@ -85,6 +85,11 @@ export class ConformanceCase {
     return fault;
   }
 
+  /** `closed` (already closed) is replaced by a new instance: the setup's `replaced` hook, if any. */
+  async replaced(closed: MicroserviceConnection, channel: string): Promise<void> {
+    await this.setup.replaced?.(closed, channel);
+  }
+
   /** Something else to close after the case. */
   onClose(closer: () => Promise<void>): void {
     this.closers.push(closer);
