@@ -7,8 +7,8 @@ import { filter } from 'rxjs/operators';
 import { RedisTestBed, waitFor } from './helpers';
 import { RedisServices } from './services';
 
-/** `maxMessageSize` (a messaging-layer limit) on a transport that carries bytes: Redis streams. */
-describe('maxMessageSize on Redis streams', () => {
+/** `maxMessageSize` (a messaging-layer limit) on a transport that carries bytes: Redis streams and pub/sub. */
+describe('maxMessageSize on Redis', () => {
   let bed: RedisTestBed;
   let services: RedisServices;
 
@@ -41,6 +41,28 @@ describe('maxMessageSize on Redis streams', () => {
     expect(await bed.admin.exists(bed.key(channel))).toBe(0); // nothing was sent
     await client.emit({ type: 'Small', payload: 'x'.repeat(100) });
     expect(await bed.admin.xlen(bed.key(channel))).toBe(1);
+  });
+
+  test('pub/sub send (the request framed once, by the transport) rejects a request over the limit with MessageTooLargeError and sends nothing; one under it is answered', async () => {
+    const channel = bed.channel('limit-pubsub');
+    const received: string[] = [];
+    const pong: MsgEffect = event$ =>
+      event$.pipe(
+        matchEvent('Ping'),
+        act(event => {
+          received.push(String(event.payload).slice(0, 5));
+          return [{ type: 'Pong', payload: String(event.payload).length, metadata: { correlationId: event.metadata?.correlationId, replyTo: event.metadata?.replyTo } }];
+        }),
+      );
+    await services.service({ channel, mode: 'pubsub' }, { effects: [pong] });
+    const client = await services.client({ channel, mode: 'pubsub', maxMessageSize: 1_000, timeout: 2_000 });
+    const error = await firstValueFrom(client.send({ type: 'Ping', payload: 'x'.repeat(2_000) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect(error).toMatchObject({ limit: 1_000, channel });
+    expect((error as MessageTooLargeError).size).toBeGreaterThan(2_000);
+    const reply = await firstValueFrom(client.send({ type: 'Ping', payload: 'y'.repeat(100) }));
+    expect(reply.payload).toBe(100);
+    expect(received).toEqual(['yyyyy']); // the big request never reached the service
   });
 
   test('a received message over the limit is dead-lettered with reason oversize, without running an effect; the service goes on', async () => {
