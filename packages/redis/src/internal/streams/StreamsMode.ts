@@ -2,7 +2,7 @@ import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
-import { settleWithin } from '../clients';
+import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { toBytes } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
@@ -53,7 +53,8 @@ export class StreamsMode implements TransportMode {
     if (!isConsumer) return;
     await this.groups.ensure(this.ctx.command);
     this.reader = this.createReader();
-    await this.reader.prepare(this.ctx.options.timeout);
+    const { timeout, address } = this.ctx.options;
+    await orUnavailable(this.reader.prepare(timeout), timeout, address);
   }
 
   async start(deliver: (message: TransportMessage) => void): Promise<void> {
