@@ -261,7 +261,9 @@ describe('AMQP connection (SPI)', () => {
     const credentials = await createTransportLayer({ host: AMQP_URL.replace(/:[^:@/]*@/, ':wrong@'), queue: uniqueQueue('auth'), timeout: 5000 })
       .connect()
       .catch(e => e);
-    expect(credentials.message).toMatch(/refused the user name or password/);
+    expect(credentials.name).toBe('BrokerAuthError');
+    expect(credentials.message).toMatch(/refused the credentials.*check the user name and password in `host`/s);
+    expect(credentials.message).not.toContain(':wrong@');
     const vhost = await createTransportLayer({ host: `${AMQP_URL}/no-such-vhost`, queue: uniqueQueue('vhost'), timeout: 5000 })
       .connect()
       .catch(e => e);

@@ -40,6 +40,7 @@ export {
   MessageTooLargeError,
 } from './errors/errors';
 export { BrokerTlsError } from './errors/BrokerTlsError';
+export { BrokerAuthError } from './errors/BrokerAuthError';
 
 // effects
 export type { MsgEffect, MsgMiddlewareEffect, MsgErrorEffect, MsgOutputEffect, MsgServerEffect } from './effects/messaging.effects.interface';

@@ -1,4 +1,4 @@
-import { BrokerTlsError } from '@tributary/messaging';
+import { BrokerAuthError, BrokerTlsError } from '@tributary/messaging';
 import { tlsFailure } from '@tributary/messaging/transport';
 
 const tlsError = (code: string, message = 'handshake failed'): Error => Object.assign(new Error(message), { code });
@@ -26,5 +26,19 @@ describe('BrokerTlsError and tlsFailure', () => {
     expect(tlsFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'h')).toBeUndefined();
     expect(tlsFailure(new Error('Authorization Violation'), 'h')).toBeUndefined();
     expect(tlsFailure(undefined, 'h')).toBeUndefined();
+  });
+});
+
+describe('BrokerAuthError', () => {
+  test('names the options to check and the broker refusal, never a credential', () => {
+    const error = new BrokerAuthError('nats://app:***@127.0.0.1:4222', new Error('Authorization Violation'), 'the `user` and `pass` (or `token`) options');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('BrokerAuthError');
+    expect(error.message).toMatch(/refused the credentials \(Authorization Violation\): check the `user` and `pass` \(or `token`\) options/);
+    expect(error.message).toContain('nats://app:***@127.0.0.1:4222');
+  });
+
+  test('a transport may name where its CA goes', () => {
+    expect(tlsFailure(tlsError('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'h', 'socketOptions: { ca: [pem] }')?.message).toContain('`socketOptions: { ca: [pem] }`');
   });
 });

@@ -3,7 +3,8 @@
  * nats-server of this test's own (TLS required, a user and a password, JetStream in its own
  * folder, its own port; the machine's server on 4222 is never touched). A service and a client
  * with the CA emit and send over TLS; a wrong CA fails at once with a `BrokerTlsError` that
- * names the certificate problem and the fix; the password never shows in logs or errors.
+ * names the certificate problem and the fix, a wrong password at once with a `BrokerAuthError`;
+ * the password never shows in logs or errors.
  */
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
@@ -127,11 +128,16 @@ test('no CA given (system CAs only): the server requires TLS, and the private ce
   expect(errorText(result)).not.toContain(PASSWORD);
 }, 30_000);
 
-test('a wrong password fails without printing either password', async () => {
+test('a wrong password fails at once with a BrokerAuthError saying which options to check, without printing either password', async () => {
   const wrong = `wrong-${PASSWORD}`;
-  const { result, output } = await captureOutput(() => connectAndEmit({ pass: wrong, timeout: 5_000 }));
-  process.stdout.write(`wrong password: ${(result as Error).name}: ${(result as Error).message}\n`);
+  const started = Date.now();
+  const { result, output } = await captureOutput(() => connectAndEmit({ pass: wrong, timeout: 15_000 }));
+  const elapsed = Date.now() - started;
+  process.stdout.write(`wrong password, after ${elapsed} ms: ${(result as Error).name}: ${(result as Error).message}\n`);
   expect(result).toBeInstanceOf(Error);
+  expect((result as Error).name).toBe('BrokerAuthError');
+  expect((result as Error).message).toMatch(/refused the credentials.*check the `user` and `pass` options/);
+  expect(elapsed).toBeLessThan(10_000);
   const text = errorText(result);
   expect(text).toMatch(/authoriz|authenticat|password/i);
   for (const secret of [PASSWORD, wrong]) {

@@ -183,6 +183,19 @@ describe('@tributary/redis streams mode (SPI)', () => {
     expect(gotB.length).toBeGreaterThan(0);
   });
 
+  test('an instance competes from the moment it started: a burst emitted right after connect + subscribe reaches both', async () => {
+    const channel = bed.channel('join');
+    const producer = await bed.connect({ channel, mode: 'streams' }, false);
+    const a = await bed.connect({ channel, mode: 'streams' });
+    const gotA = bed.consume(a, m => void a.ackMessage(m));
+    const b = await bed.connect({ channel, mode: 'streams' });
+    const gotB = bed.consume(b, m => void b.ackMessage(m));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => producer.emitMessage(channel, outgoing({ type: 'Job', payload: i }))));
+    await waitFor(() => gotA.length + gotB.length === 40, 5_000, 'all jobs');
+    expect(new Set([...gotA, ...gotB].map(m => decode(m).payload)).size).toBe(40);
+    expect({ a: gotA.length > 0, b: gotB.length > 0 }).toEqual({ a: true, b: true });
+  });
+
   test('no more than batchSize entries are in flight at once', async () => {
     const channel = bed.channel('work');
     const service = await bed.connect({ channel, mode: 'streams', batchSize: 3 });

@@ -1,15 +1,22 @@
 import type * as amqp from 'amqplib';
 import { CoreError } from '@tributary/core';
+import { BrokerAuthError, tlsFailure } from '@tributary/messaging/transport';
 import { AmqpTopologyError } from '../errors';
 
 const noop = (): void => undefined;
 
-/** Bad credentials, vhost or topology do not heal by reconnecting: the error to report, or undefined (retry). */
+/**
+ * Bad credentials, vhost, topology or a failed TLS handshake (`BrokerTlsError`: an untrusted
+ * certificate...) do not heal by reconnecting: the error to report, or undefined (retry).
+ * `host` has its password masked.
+ */
 export const permanentError = (error: unknown, host: string): Error | undefined => {
   if (error instanceof AmqpTopologyError) return error;
+  const tls = tlsFailure(error, host, "socketOptions: { ca: [fs.readFileSync('ca.pem')] }");
+  if (tls) return tls;
   const message = String((error as Error)?.message);
   if (/ACCESS[-_]REFUSED/i.test(message)) {
-    return new CoreError(`The broker at ${host} refused the user name or password: fix the credentials in \`host\`.`, { context: 'amqp.connect', cause: error });
+    return new BrokerAuthError(host, error, 'the user name and password in `host` (`amqp://user:password@host`)');
   }
   if (/NOT[-_]ALLOWED|Expected ConnectionOpenOk/i.test(message)) {
     return new CoreError(

@@ -21,10 +21,13 @@ const codeOf = (error: unknown): string | undefined => {
 const isTlsCode = (code: string | undefined): code is string =>
   code !== undefined && (UNTRUSTED.has(code) || EXPIRED.has(code) || /^ERR_(TLS|SSL)_/.test(code) || /CERT/.test(code));
 
-const fix = (code: string): string => {
+/** Where most transports take the CA (NATS, MQTT, Redis); AMQP passes its own. */
+const DEFAULT_CA_OPTION = "tls: { ca: fs.readFileSync('ca.pem') }";
+
+const fix = (code: string, caOption: string): string => {
   if (UNTRUSTED.has(code)) {
     return "The server's certificate is not signed by a CA this client trusts: give the certificate of the CA that signed it " +
-      "in the transport's TLS options (e.g. `tls: { ca: fs.readFileSync('ca.pem') }`), or fix the server's certificate chain.";
+      `in the transport's TLS options (e.g. \`${caOption}\`), or fix the server's certificate chain.`;
   }
   if (EXPIRED.has(code)) return "The server's certificate is outside its validity dates: renew it (or check the clocks of both machines).";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
@@ -58,12 +61,17 @@ export class BrokerTlsError extends CoreError {
   override readonly name = 'BrokerTlsError';
   /** The TLS error code, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_TLS_CERT_ALTNAME_INVALID`. */
   readonly code: string;
+  /**
+   * @param host the broker address, its password masked
+   * @param caOption how this transport's options give a CA, for the message (default `tls: { ca: fs.readFileSync('ca.pem') }`)
+   */
   constructor(
     readonly host: string,
     cause: unknown,
+    caOption = DEFAULT_CA_OPTION,
   ) {
     const code = codeOf(cause) ?? 'TLS';
-    super(`The TLS handshake with the broker at ${host} failed: ${(cause as Error)?.message ?? String(cause)} (${code}). ${fix(code)}`, {
+    super(`The TLS handshake with the broker at ${host} failed: ${(cause as Error)?.message ?? String(cause)} (${code}). ${fix(code, caOption)}`, {
       context: 'messaging.transport',
       cause,
     });
@@ -73,7 +81,8 @@ export class BrokerTlsError extends CoreError {
 
 /**
  * For transport authors: a `BrokerTlsError` when `error` (or one of its causes) is a TLS
- * handshake failure, else `undefined`. `host` must already have its password masked.
+ * handshake failure, else `undefined`. `host` must already have its password masked;
+ * `caOption` says how the transport's options give a CA, when not as `tls: { ca }`.
  *
  * @example
  * ```ts
@@ -86,10 +95,10 @@ export class BrokerTlsError extends CoreError {
  * @since 0.2.0
  * @category transport
  */
-export const tlsFailure = (error: unknown, host: string): BrokerTlsError | undefined => {
+export const tlsFailure = (error: unknown, host: string, caOption?: string): BrokerTlsError | undefined => {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof BrokerTlsError) return e;
-    if (isTlsCode(codeOf(e))) return new BrokerTlsError(host, e);
+    if (isTlsCode(codeOf(e))) return new BrokerTlsError(host, e, caOption);
   }
   return undefined;
 };

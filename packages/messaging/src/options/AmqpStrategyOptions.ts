@@ -58,7 +58,8 @@ export interface AmqpReconnectOptions {
 
 /**
  * Socket options of the broker connection (passed to Node's `net`/`tls`). TLS fields (`ca`,
- * `cert`, `key`, `passphrase`, `servername`, ...) go here too, with an `amqps://` host.
+ * `cert`, `key`, `passphrase`, `servername`, ...) go here too, with an `amqps://` host; a
+ * certificate the client cannot verify fails the connection at once with `BrokerTlsError`.
  *
  * @example
  * ```ts

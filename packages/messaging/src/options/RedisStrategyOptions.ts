@@ -99,7 +99,7 @@ export interface RedisStrategyOptions extends DeliveryOptions {
   blockTime?: number;
   /** Prefix of every key and channel this transport creates (e.g. `'tributary:'`). Default `''`. */
   keyPrefix?: string;
-  /** TLS: `true`, or Node's `tls.connect` options. A `rediss://` host turns it on too. */
+  /** TLS: `true`, or Node's `tls.connect` options. A `rediss://` host turns it on too. A certificate the client cannot verify fails the connection at once with `BrokerTlsError`. */
   tls?: boolean | TlsConnectionOptions;
   /**
    * Redis Cluster: the nodes to discover the cluster from (any few of them). When set, `host`

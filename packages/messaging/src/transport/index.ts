@@ -35,3 +35,4 @@ export { createLocalTransportLayer } from '../local/createLocalTransportLayer';
 export type { TransportOptionsMap, TransportOptions } from './TransportOptionsMap';
 export { TimeoutError, BrokerUnavailableError, MalformedMessageError, ConnectionClosedError, MessageTooLargeError } from '../errors/errors';
 export { BrokerTlsError, tlsFailure } from '../errors/BrokerTlsError';
+export { BrokerAuthError } from '../errors/BrokerAuthError';

@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection as NatsClient } from '@nats-io/transport-node';
-import { BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
+import { BrokerAuthError, BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import type { ResolvedNatsOptions } from './resolveOptions';
 
 /** The reconnection backoff the client uses between attempts (reset once reconnected). */
@@ -32,7 +32,8 @@ export const openClient = async (options: ResolvedNatsOptions, name: string, bac
         timeout: Math.max(500, Math.min(5_000, deadline - Date.now())),
       });
     } catch (error) {
-      if (isPermanent(error)) throw error;
+      // wrong credentials do not heal by retrying either (nats.js: a bare `AuthorizationError`)
+      if (isPermanent(error)) throw new BrokerAuthError(options.host, error, 'the `user` and `pass` options (or `token`, or the user and password in `host`)');
       // a certificate does not heal by retrying: say at once what to fix
       const tls = tlsFailure(error, options.host);
       if (tls) throw tls;

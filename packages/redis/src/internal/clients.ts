@@ -1,6 +1,6 @@
 import Redis, { Cluster } from 'ioredis';
 import { BrokerUnavailableError } from '@tributary/messaging';
-import { reconnectDelay } from '@tributary/messaging/transport';
+import { BrokerAuthError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import { redactCredentials } from './redactCredentials';
 import type { ResolvedRedisOptions } from './resolveOptions';
 
@@ -66,13 +66,32 @@ const createClusterClient = (options: ResolvedRedisOptions, role: ClientRole): R
 export const publishTo = (client: Redis, sharded: boolean, channel: string, data: Buffer): Promise<unknown> =>
   sharded ? client.spublish(channel, data) : client.publish(channel, data);
 
-/** Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms (never, for `Infinity`) or when it is closed. */
+/** Redis refused the credentials (`AUTH`): `WRONGPASS` (6+), `ERR invalid password` (before), `NOAUTH` (none given). */
+const isAuthRefusal = (error: unknown): boolean => /WRONGPASS|NOAUTH|invalid password/.test(String((error as Error)?.message));
+
+/**
+ * What does not heal by reconnecting, as the error to fail with at once: a failed TLS handshake
+ * (`BrokerTlsError`: an untrusted or expired certificate...) or refused credentials
+ * (`BrokerAuthError`); else undefined (keep trying). `address` has its password masked, and
+ * the `AUTH` arguments of the cause are masked by `redactCredentials`.
+ */
+export const permanentFailure = (error: unknown, address: string): Error | undefined =>
+  tlsFailure(error, address) ??
+  (isAuthRefusal(error) ? new BrokerAuthError(address, error, 'the `password` option (or the password in `host`, `redis://:password@host`; a user name: `client.username`)') : undefined);
+
+/**
+ * Resolves once `client` is ready; rejects with `BrokerUnavailableError` after `timeout` ms
+ * (never, for `Infinity`) or when it is closed, and at once with `BrokerTlsError` or
+ * `BrokerAuthError` when retrying cannot help (see `permanentFailure`).
+ */
 export const whenReady = (client: Redis, timeout: number, address: string): Promise<void> => {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     let lastError: unknown;
     const onError = (error: unknown): void => {
       lastError = error;
+      const permanent = permanentFailure(error, address);
+      if (permanent) done(permanent);
     };
     const done = (error?: Error): void => {
       clearTimeout(timer);

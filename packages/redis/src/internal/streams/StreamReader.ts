@@ -34,6 +34,8 @@ export class StreamReader {
   private client?: Redis;
   private clientId?: number;
   private recover = true;
+  /** The first turn reads before its maintenance (a prepared reader with nothing of its own pending). */
+  private readFirst = false;
   private nextMaintenance = 0;
   private loop?: Promise<void>;
   private reconnected?: Subscription;
@@ -45,17 +47,42 @@ export class StreamReader {
     private readonly host: ReaderHost,
   ) {}
 
+  /**
+   * Connects the reader ahead of `start` (a consumer's `connect`, after its groups exist) and
+   * looks whether this consumer has entries of its own pending: when it has none, `start`
+   * sends the first blocking read at once, before any other command (maintenance follows that
+   * read). An instance thereby competes for entries from the moment its consuming started,
+   * instead of a connection and a few commands later (a burst emitted at once went entirely to
+   * the instances already reading).
+   */
+  async prepare(timeout: number): Promise<void> {
+    const client = await this.ctx.openClient('reader', timeout);
+    if (this.stopped) return void (await this.ctx.closeClient(client, true));
+    this.attach(client);
+    const { group, consumer, cluster } = this.ctx.options;
+    if (!cluster) this.clientId = Number(await client.client('ID'));
+    let own = false;
+    for (const stream of this.groups.streams) if (!own) own = ((await client.xpending(stream, group, '-', '+', 1, consumer)) as unknown[]).length > 0;
+    this.recover = own;
+    this.readFirst = !own;
+  }
+
   async start(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
+    if (this.client) return void (this.loop = this.run(this.client));
     this.recover = true;
     const client = await this.ctx.openClient('reader');
     if (!this.running) return void (await this.ctx.closeClient(client, true));
+    this.attach(client);
+    this.loop = this.run(client);
+  }
+
+  private attach(client: Redis): void {
     this.client = client;
     this.reconnected = this.ctx.status.reconnected$.subscribe(reconnected => {
       if (reconnected === client) this.recover = true;
     });
-    this.loop = this.run(client);
   }
 
   /** Wakes a blocked read so that the next one includes new streams. */
@@ -88,7 +115,9 @@ export class StreamReader {
         for (const stream of this.groups.streams) await this.recoverOwn(client, stream);
       });
     }
-    if (Date.now() >= this.nextMaintenance) {
+    const readFirst = this.readFirst;
+    this.readFirst = false;
+    if (!readFirst && Date.now() >= this.nextMaintenance) {
       this.nextMaintenance = Date.now() + Math.max(50, Math.min(claimIdleTime / 2, 5_000));
       await this.host.pass(async () => {
         for (const stream of this.groups.streams) await this.claim(client, stream);
@@ -168,13 +197,13 @@ export class StreamReader {
   /** Stops reading: wakes the loop and drops the reader connection (a blocked read ends with it). */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (!this.running) return;
     this.running = false;
     this.reconnected?.unsubscribe();
     if (this.pause) {
       clearTimeout(this.pause.timer);
       this.pause.resolve();
     }
+    // also a prepared reader that never started
     const client = this.client;
     this.client = undefined;
     this.clientId = undefined;

@@ -2,7 +2,7 @@ import { InFlightMessages } from '@tributary/messaging/transport';
 import type { DeadLetterInfo } from '@tributary/messaging';
 import type { TransportMessage } from '@tributary/messaging/transport';
 import { CLOSE_WAIT } from '../TransportMode';
-import { settleWithin } from '../clients';
+import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { toBytes } from '../envelope';
 import { deadLetterFields, xaddArgs } from '../deadLetterFields';
@@ -48,32 +48,22 @@ export class StreamsMode implements TransportMode {
     this.leases = new LeaseKeeper(ctx.command, ctx.options, () => this.inFlight.values(), error => ctx.report(error));
   }
 
+  /** A consumer: its groups, then its reader's connection (see `StreamReader.prepare`), within `timeout`. */
   async setup(isConsumer: boolean): Promise<void> {
-    if (isConsumer) await this.groups.ensure(this.ctx.command);
+    if (!isConsumer) return;
+    await this.groups.ensure(this.ctx.command);
+    this.reader = this.createReader();
+    const { timeout, address } = this.ctx.options;
+    await orUnavailable(this.reader.prepare(timeout), timeout, address);
   }
 
   async start(deliver: (message: TransportMessage) => void): Promise<void> {
     this.deliver = deliver;
     this.started = true;
     this.leases.start();
-    const { batchSize, keys } = this.ctx.options;
-    const reader = new StreamReader(this.ctx, this.groups, {
-      handle: (entry, deliveries) => this.handle(entry, deliveries),
-      isBusy: (stream, id) => this.busy.has(`${stream} ${id}`) || this.settledDuringPass.has(`${stream} ${id}`),
-      pass: async run => {
-        this.passing = true;
-        try {
-          await run();
-        } finally {
-          this.passing = false;
-          this.settledDuringPass.clear();
-        }
-      },
-      slot: () => this.inFlight.below(batchSize),
-      inFlightCount: () => this.inFlight.size,
-      maintain: () => this.moveDue(),
-    });
-    this.reader = reader;
+    const { keys } = this.ctx.options;
+    // prepared by connect; after a stop, a new one
+    const reader = (this.reader ??= this.createReader());
     if (this.groups.hasWildcards) {
       // a type published for the first time: read its stream at once, not at the next maintenance
       const announce = [keys.topicAnnounce];
@@ -88,6 +78,25 @@ export class StreamsMode implements TransportMode {
     }
     // stopped meanwhile: the reader refuses to start
     await reader.start();
+  }
+
+  private createReader(): StreamReader {
+    return new StreamReader(this.ctx, this.groups, {
+      handle: (entry, deliveries) => this.handle(entry, deliveries),
+      isBusy: (stream, id) => this.busy.has(`${stream} ${id}`) || this.settledDuringPass.has(`${stream} ${id}`),
+      pass: async run => {
+        this.passing = true;
+        try {
+          await run();
+        } finally {
+          this.passing = false;
+          this.settledDuringPass.clear();
+        }
+      },
+      slot: () => this.inFlight.below(this.ctx.options.batchSize),
+      inFlightCount: () => this.inFlight.size,
+      maintain: () => this.moveDue(),
+    });
   }
 
   private handle(entry: StreamEntry, deliveries: number): void {
