@@ -10,6 +10,7 @@ import { act, contextFactory, matchEvent } from '@tributary/core';
 import { createMicroservice, messagingListener, MessagingClient, Transport } from '@tributary/messaging';
 import { createTestCertificates, startTlsRabbitMq } from '@tributary/testing/conformance';
 import type { TestCertificates, TlsRabbitMq } from '@tributary/testing/conformance';
+import type { AmqpSocketOptions } from '@tributary/amqp';
 
 const PASSWORD = `s3cr3t-${Math.random().toString(36).slice(2)}`;
 let certs: TestCertificates;
@@ -79,7 +80,7 @@ test('amqps:// with the CA: a service and a client exchange events over TLS', as
   await mutual.emit({ type: 'Secure', payload: 43 });
 });
 
-const connectAndEmit = (options: { host: string; queue: string; socketOptions?: object; timeout: number }) =>
+const connectAndEmit = (options: { host: string; queue: string; socketOptions?: AmqpSocketOptions; timeout: number }) =>
   contextFactory()
     .then(context => MessagingClient({ transport: Transport.AMQP, options })(context))
     .then(async client => {
