@@ -14,6 +14,7 @@ import type * as PK from '@platformatic/kafka' with { 'resolution-mode': 'import
 import type * as KafkaJS from 'kafkajs';
 import type { ClientOptions, MicroserviceOptions } from '@nestjs/microservices' with { 'resolution-mode': 'import' };
 import type * as NestMicroservices from '@nestjs/microservices' with { 'resolution-mode': 'import' };
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Transport } from '@tributary/messaging';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
@@ -141,11 +142,14 @@ export const tributaryKafka = (tag: string): Promise<BenchSystem> =>
     deleteKafka({ topics: [tag, `${tag}.dead-letter`], groups: [tag] }),
   );
 
-/** What Tributary's client writes for an event: the JSON body and its `tributary.*` headers. */
-export const tributaryRecord = (event: BenchEvent, seq: number): FillRecord => ({
-  value: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload })),
-  headers: { 'tributary.id': `fill-${seq}`, 'tributary.timestamp': String(Date.now()), 'tributary.type': event.type },
-});
+/** What Tributary's client writes for an event: the JSON body and its `tributary.*` headers (id, correlation id = id, timestamp, type). */
+export const tributaryRecord = (event: BenchEvent): FillRecord => {
+  const id = randomUUID();
+  return {
+    value: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload })),
+    headers: { 'tributary.id': id, 'tributary.correlation-id': id, 'tributary.timestamp': String(Date.now()), 'tributary.type': event.type },
+  };
+};
 
 /* ---------------------------------------------------------------- raw @platformatic/kafka */
 

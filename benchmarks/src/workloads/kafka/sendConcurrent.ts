@@ -8,7 +8,7 @@ export const kafkaSendConcurrent: Workload = {
   group: 'kafka',
   title: 'Kafka send, 100 in flight',
   metrics: [{ key: 'rate', label: 'Kafka send, 100 in flight', unit: 'ops/s', better: 'higher' }],
-  systems: kafkaSystems({ tributary: 5_000, raw: 5_000, kafkajs: 5_000, nest: 3_000, moleculer: 3_000 }),
+  systems: kafkaSystems({ tributary: 3_000, raw: 3_000, kafkajs: 2_000, nest: 1_000, moleculer: 1_000 }),
   absent: { marble: 'Marble.js 4.1 has no Kafka transport' },
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) =>

@@ -11,7 +11,7 @@ export const kafkaSendSequential: Workload = {
     { key: 'p50', label: 'Kafka send, sequential p50', unit: 'ms', better: 'lower' },
     { key: 'p99', label: 'Kafka send, sequential p99', unit: 'ms', better: 'lower' },
   ],
-  systems: kafkaSystems({ tributary: 1_000, raw: 1_000, kafkajs: 1_000, nest: 1_000, moleculer: 1_000 }),
+  systems: kafkaSystems({ tributary: 1_000, raw: 1_000, kafkajs: 500, nest: 400, moleculer: 1_000 }),
   absent: { marble: 'Marble.js 4.1 has no Kafka transport' },
   timeoutMs: 120_000,
   run: (systemId, { n, runs, tag }) =>
