@@ -142,14 +142,11 @@ export const tributaryKafka = (tag: string): Promise<BenchSystem> =>
     deleteKafka({ topics: [tag, `${tag}.dead-letter`], groups: [tag] }),
   );
 
-/** What Tributary's client writes for an event: the JSON body and its `tributary.*` headers (id, correlation id = id, timestamp, type). */
-export const tributaryRecord = (event: BenchEvent): FillRecord => {
-  const id = randomUUID();
-  return {
-    value: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload })),
-    headers: { 'tributary.id': id, 'tributary.correlation-id': id, 'tributary.timestamp': String(Date.now()), 'tributary.type': event.type },
-  };
-};
+/** What Tributary's client writes for an event: the JSON body and its `tributary.*` headers (id, timestamp, type; the correlation id is the id). */
+export const tributaryRecord = (event: BenchEvent): FillRecord => ({
+  value: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload })),
+  headers: { 'tributary.id': randomUUID(), 'tributary.timestamp': String(Date.now()), 'tributary.type': event.type },
+});
 
 /* ---------------------------------------------------------------- raw @platformatic/kafka */
 

@@ -46,7 +46,8 @@ export const toHeaders = (message: TransportMessage, extra?: Record<string, stri
     if (value !== undefined && value !== null && value !== '') headers[name] = String(value);
   };
   set(HEADER.id, message.messageId);
-  set(HEADER.correlationId, message.correlationId);
+  // a correlation id equal to the id (every event a client starts) is not written twice: the reader takes the id
+  if (message.correlationId !== message.messageId) set(HEADER.correlationId, message.correlationId);
   set(HEADER.replyTo, message.replyTo);
   set(HEADER.causationId, message.causationId);
   set(HEADER.timestamp, message.timestamp);
@@ -99,6 +100,7 @@ export const fromRecord = (value: Buffer | undefined, key: string | undefined, h
   const message: TransportMessage = { data: value ?? Buffer.alloc(0), raw, attempt: num(headers[HEADER.attempt]) ?? 1 };
   if (headers[HEADER.id] !== undefined) message.messageId = headers[HEADER.id];
   if (headers[HEADER.correlationId] !== undefined) message.correlationId = headers[HEADER.correlationId];
+  else if (message.messageId !== undefined) message.correlationId = message.messageId;
   if (headers[HEADER.replyTo] !== undefined) message.replyTo = headers[HEADER.replyTo];
   if (headers[HEADER.causationId] !== undefined) message.causationId = headers[HEADER.causationId];
   if (headers[HEADER.type] !== undefined) message.type = headers[HEADER.type];
