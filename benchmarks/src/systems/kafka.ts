@@ -83,7 +83,11 @@ export const deleteKafka = (what: { topics?: readonly string[]; prefixes?: reado
       const existing = await admin.listTopics();
       const doomed = existing.filter(t => what.topics?.includes(t) || what.prefixes?.some(p => t.startsWith(p)));
       if (doomed.length) await admin.deleteTopics({ topics: doomed }).catch(() => undefined);
-      if (what.groups?.length) await admin.deleteGroups({ groups: [...what.groups] }).catch(() => undefined);
+      if (what.groups?.length) {
+        // a member that just left may still be seen by the coordinator for a moment: once more, a second later
+        const groups = [...what.groups];
+        await admin.deleteGroups({ groups }).catch(() => new Promise(resolve => setTimeout(resolve, 1000)).then(() => admin.deleteGroups({ groups }).catch(() => undefined)));
+      }
     }),
     15_000,
     'deleting the Kafka topics',
