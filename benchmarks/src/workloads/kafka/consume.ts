@@ -57,7 +57,7 @@ export const kafkaConsume: Workload = {
   group: 'kafka',
   title: 'Kafka consume a filled topic from earliest',
   metrics: [{ key: 'rate', label: 'Kafka consume, filled topic, from earliest', unit: 'ops/s', better: 'higher' }],
-  systems: kafkaSystems({ tributary: 100_000, raw: 100_000, kafkajs: 100_000, nest: 30_000 }),
+  systems: kafkaSystems({ tributary: 200_000, raw: 300_000, kafkajs: 300_000, nest: 60_000 }),
   absent: {
     marble: 'Marble.js 4.1 has no Kafka transport',
     moleculer: "Moleculer's Kafka transporter reads its own packets from per-node topics with a new consumer group per start (its instance id) from the latest offset: a topic filled before it started is never read",
