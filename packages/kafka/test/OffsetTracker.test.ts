@@ -102,6 +102,21 @@ describe('OffsetTracker (contiguous commit)', () => {
     expect(t.takeCommits()).toEqual([{ partition: 't:0', offset: BigInt(n) }]);
     expect(t.totalUnsettled).toBe(0);
   });
+
+  it('keeps the right position while messages keep arriving and settling, past the window compaction', () => {
+    const t = new OffsetTracker();
+    const epoch = t.assign('t:0');
+    // offsets with gaps; each step adds 10 and settles the 10 before the newest 20, the last of them first
+    const offsetOf = (i: number) => BigInt(i * 3);
+    for (let step = 0; step < 400; step++) {
+      for (let i = step * 10; i < step * 10 + 10; i++) expect(t.add('t:0', offsetOf(i))).toBe(true);
+      const upTo = step * 10 - 20;
+      if (upTo < 0) continue;
+      for (let i = upTo + 9; i >= upTo; i--) t.settle('t:0', offsetOf(i), epoch);
+      expect(t.takeCommits()).toEqual([{ partition: 't:0', offset: offsetOf(upTo + 9) + 1n }]);
+      expect(t.unsettled('t:0')).toBe(20);
+    }
+  });
 });
 
 describe('OffsetTracker guards', () => {

@@ -69,4 +69,12 @@ describe('@tributary/kafka wire format', () => {
       raw,
     });
   });
+
+  it('writes a correlation id equal to the id once (the id), and reads it back as the correlation id', () => {
+    const headers = toHeaders({ data: Buffer.from('{}'), messageId: 'id-1', correlationId: 'id-1', type: 'OrderPlaced' });
+    expect(headers).toEqual({ 'tributary.id': 'id-1', 'tributary.type': 'OrderPlaced' });
+    expect(fromRecord(Buffer.from('{}'), undefined, headers, {})).toMatchObject({ messageId: 'id-1', correlationId: 'id-1' });
+    // a reply keeps its request's correlation id
+    expect(toHeaders({ data: Buffer.from('{}'), messageId: 'id-2', correlationId: 'id-1' })).toMatchObject({ 'tributary.id': 'id-2', 'tributary.correlation-id': 'id-1' });
+  });
 });

@@ -191,8 +191,12 @@ export class GroupReader {
   }
 
 
+  /** Whether the group assigned a message's partition to this member (asked only for a partition not tracked yet). */
+  private readonly isOurs = (message: Message): boolean =>
+    this.consumer?.assignments?.some(a => a.topic === message.topic && a.partitions.includes(message.partition)) ?? false;
+
   private receive(message: Message): void {
-    this.feed.receive(message, () => this.consumer?.assignments?.some(a => a.topic === message.topic && a.partitions.includes(message.partition)) ?? false);
+    this.feed.receive(message, this.isOurs);
     this.flowControl();
   }
 

@@ -1,10 +1,11 @@
 /** One partition's window: offsets handed over, in order, and which of them settled. */
 class PartitionWindow {
-  /** Offsets in arrival (= offset) order, from `head` on. */
+  /** Offsets in arrival (= increasing offset) order, from `head` on, and whether each settled. */
   private offsets: bigint[] = [];
+  private settled: boolean[] = [];
   private head = 0;
   /** Offsets added and not settled. */
-  private readonly pending = new Set<bigint>();
+  private open = 0;
   /** The highest offset seen in this window (duplicates at or below it are refused). */
   last: bigint | undefined;
   /** The offset to commit next (the first offset not yet known settled), once something settled. */
@@ -12,24 +13,43 @@ class PartitionWindow {
   constructor(readonly epoch: number) {}
 
   get unsettled(): number {
-    return this.pending.size;
+    return this.open;
   }
 
   add(offset: bigint): boolean {
     if (this.last !== undefined && offset <= this.last) return false;
     this.last = offset;
     this.offsets.push(offset);
-    this.pending.add(offset);
+    this.settled.push(false);
+    this.open++;
     return true;
+  }
+
+  /** Where `offset` is in the window (offsets increase: a binary search, no hashing of bigints), or -1. */
+  private indexOf(offset: bigint): number {
+    let lo = this.head;
+    let hi = this.offsets.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.offsets[mid]!;
+      if (at === offset) return mid;
+      if (at < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** Marks `offset` settled; returns the new commit position when the contiguous prefix grew. */
   settle(offset: bigint): bigint | undefined {
-    if (!this.pending.delete(offset)) return undefined;
+    const index = this.indexOf(offset);
+    if (index < 0 || this.settled[index]) return undefined;
+    this.settled[index] = true;
+    this.open--;
     let advanced: bigint | undefined;
-    while (this.head < this.offsets.length && !this.pending.has(this.offsets[this.head]!)) advanced = this.offsets[this.head++]! + 1n;
+    while (this.head < this.offsets.length && this.settled[this.head]) advanced = this.offsets[this.head++]! + 1n;
     if (this.head > 1024 && this.head * 2 > this.offsets.length) {
       this.offsets = this.offsets.slice(this.head);
+      this.settled = this.settled.slice(this.head);
       this.head = 0;
     }
     if (advanced !== undefined) this.commit = advanced;

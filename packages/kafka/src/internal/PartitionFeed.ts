@@ -19,6 +19,8 @@ export class PartitionFeed<M extends FeedMessage> {
   readonly tracker = new OffsetTracker();
   private readonly waiting = new Map<string, M[]>();
   private waits = 0;
+  /** `topic:partition` keys, built once per partition: every lookup then reuses one string (and its hash). */
+  private readonly keys = new Map<string, string[]>();
 
   constructor(
     private readonly limit: number,
@@ -42,10 +44,17 @@ export class PartitionFeed<M extends FeedMessage> {
     for (const partition of partitions) this.tracker.assign(partition);
   }
 
+  /** The key of a partition (the same string each time). */
+  keyOf(topic: string, partition: number): string {
+    let byPartition = this.keys.get(topic);
+    if (!byPartition) this.keys.set(topic, (byPartition = []));
+    return (byPartition[partition] ??= partitionKey(topic, partition));
+  }
+
   /** A fetched message: handed over now, or queued behind its partition's unsettled ones; dropped when a duplicate or not ours. */
-  receive(message: M, isOurs: () => boolean): void {
-    const key = partitionKey(message.topic, message.partition);
-    if (!this.tracker.isAssigned(key) && isOurs()) this.tracker.assign(key);
+  receive(message: M, isOurs: (message: M) => boolean): void {
+    const key = this.keyOf(message.topic, message.partition);
+    if (!this.tracker.isAssigned(key) && isOurs(message)) this.tracker.assign(key);
     if (!this.tracker.add(key, message.offset)) return;
     const waiting = this.waiting.get(key);
     if (!waiting && this.tracker.unsettled(key) <= this.limit) {
@@ -59,7 +68,7 @@ export class PartitionFeed<M extends FeedMessage> {
 
   /** A handed-over message settled: the commit position may move, and what waits may go. */
   settle(topic: string, partition: number, offset: bigint, epoch: number): void {
-    const key = partitionKey(topic, partition);
+    const key = this.keyOf(topic, partition);
     this.tracker.settle(key, offset, epoch);
     const waiting = this.waiting.get(key);
     if (!waiting || this.tracker.epoch(key) !== epoch) return;

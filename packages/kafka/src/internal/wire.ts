@@ -46,7 +46,8 @@ export const toHeaders = (message: TransportMessage, extra?: Record<string, stri
     if (value !== undefined && value !== null && value !== '') headers[name] = String(value);
   };
   set(HEADER.id, message.messageId);
-  set(HEADER.correlationId, message.correlationId);
+  // a correlation id equal to the id (every event a client starts) is not written twice: the reader takes the id
+  if (message.correlationId !== message.messageId) set(HEADER.correlationId, message.correlationId);
   set(HEADER.replyTo, message.replyTo);
   set(HEADER.causationId, message.causationId);
   set(HEADER.timestamp, message.timestamp);
@@ -69,6 +70,16 @@ const num = (value: string | undefined): number | undefined => {
 export const readHeaders = (entries: Iterable<[unknown, unknown]> | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
   if (!entries) return out;
+  if (Array.isArray(entries)) {
+    // the client's `headerEntries` (strings already, with the string deserializers): no iterator, no conversions
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i] as [unknown, unknown];
+      const name = typeof k === 'string' ? k : text(k);
+      const value = typeof v === 'string' ? v : text(v);
+      if (name !== undefined && value !== undefined) out[name] = value;
+    }
+    return out;
+  }
   for (const [k, v] of entries) {
     const name = text(k);
     const value = text(v);
@@ -81,14 +92,15 @@ export const readHeaders = (entries: Iterable<[unknown, unknown]> | undefined): 
 export const fromRecord = (value: Buffer | undefined, key: string | undefined, headers: Record<string, string>, raw: object): TransportMessage => {
   const user: Record<string, string> = {};
   let users = 0;
-  for (const [name, v] of Object.entries(headers)) {
+  for (const name in headers) {
     if (isReserved(name)) continue;
-    user[name] = v;
+    user[name] = headers[name]!;
     users++;
   }
   const message: TransportMessage = { data: value ?? Buffer.alloc(0), raw, attempt: num(headers[HEADER.attempt]) ?? 1 };
   if (headers[HEADER.id] !== undefined) message.messageId = headers[HEADER.id];
   if (headers[HEADER.correlationId] !== undefined) message.correlationId = headers[HEADER.correlationId];
+  else if (message.messageId !== undefined) message.correlationId = message.messageId;
   if (headers[HEADER.replyTo] !== undefined) message.replyTo = headers[HEADER.replyTo];
   if (headers[HEADER.causationId] !== undefined) message.causationId = headers[HEADER.causationId];
   if (headers[HEADER.type] !== undefined) message.type = headers[HEADER.type];
