@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { percentile } from './stats';
-import type { RunSample } from './types';
+import type { RunOptions, RunSample } from './types';
 
 /** A small JSON event (~120 bytes encoded), the same for every system. */
 export interface BenchEvent {
@@ -226,3 +226,27 @@ export const repeat = async (runs: number, warmUp: () => Promise<unknown>, measu
   }
   return samples;
 };
+
+/** An emit workload's runs: a warm-up of a tenth of `n`, then `runs` of `n` emits with `window` outstanding. */
+export const emitRuns = (system: BenchSystem, { n, runs }: RunOptions, window: number, drainMs: number): Promise<RunSample[]> =>
+  repeat(
+    runs,
+    () => emitWithWindow(system.emit, Math.ceil(n / 10), window, drainMs),
+    () => emitWithWindow(system.emit, n, window, drainMs),
+  );
+
+/** A sequential send workload's runs: a warm-up of a tenth of `n`, then `runs` of `n` calls one at a time. */
+export const sendSequentialRuns = (system: BenchSystem, { n, runs }: RunOptions, deadlineMs: number): Promise<RunSample[]> =>
+  repeat(
+    runs,
+    () => sendSequentially(system.send, Math.ceil(n / 10), deadlineMs),
+    () => sendSequentially(system.send, n, deadlineMs),
+  );
+
+/** A concurrent send workload's runs: a warm-up of a tenth of `n`, then `runs` of `n` calls, `inFlight` at a time. */
+export const sendConcurrentRuns = (system: BenchSystem, { n, runs }: RunOptions, inFlight: number, deadlineMs: number): Promise<RunSample[]> =>
+  repeat(
+    runs,
+    () => sendConcurrently(system.send, Math.ceil(n / 10), inFlight, deadlineMs),
+    () => sendConcurrently(system.send, n, inFlight, deadlineMs),
+  );

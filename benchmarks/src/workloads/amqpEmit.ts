@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../harness/drive';
+import { emitRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { amqpSystems, withAmqpSystem } from '../systems/amqp';
 
@@ -12,12 +12,5 @@ export const amqpEmit: Workload = {
   retryOnce: true,
   usesRabbitMq: true,
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqpSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 15_000),
-        () => emitWithWindow(system.emit, n, 1000, 15_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqpSystem(systemId, options.tag, system => emitRuns(system, options, 1000, 15_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../harness/drive';
+import { sendConcurrentRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { amqpSystems, withAmqpSystem } from '../systems/amqp';
 
@@ -12,12 +12,5 @@ export const amqpSendConcurrent: Workload = {
   retryOnce: true,
   usesRabbitMq: true,
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqpSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
-        () => sendConcurrently(system.send, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqpSystem(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 20_000)),
 };

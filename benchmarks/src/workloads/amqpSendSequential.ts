@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../harness/drive';
+import { sendSequentialRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { amqpSystems, withAmqpSystem } from '../systems/amqp';
 
@@ -15,12 +15,5 @@ export const amqpSendSequential: Workload = {
   retryOnce: true,
   usesRabbitMq: true,
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqpSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
-        () => sendSequentially(system.send, n, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqpSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 20_000)),
 };

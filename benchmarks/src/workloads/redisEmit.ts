@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../harness/drive';
+import { emitRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { redisSystems, withRedisSystem } from '../systems/redis';
 
@@ -10,12 +10,5 @@ export const redisEmit: Workload = {
   metrics: [{ key: 'rate', label: 'Redis pub/sub emit, 1000 outstanding', unit: 'ops/s', better: 'higher' }],
   systems: redisSystems({ tributary: 20_000, raw: 30_000, marble: 20_000, nest: 10_000, moleculer: 10_000 }),
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withRedisSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 15_000),
-        () => emitWithWindow(system.emit, n, 1000, 15_000),
-      ),
-    ),
+  run: (systemId, options) => withRedisSystem(systemId, options.tag, system => emitRuns(system, options, 1000, 15_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../harness/drive';
+import { sendConcurrentRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { redisSystems, withRedisSystem } from '../systems/redis';
 
@@ -10,12 +10,5 @@ export const redisSendConcurrent: Workload = {
   metrics: [{ key: 'rate', label: 'Redis pub/sub send, 100 in flight', unit: 'ops/s', better: 'higher' }],
   systems: redisSystems({ tributary: 20_000, raw: 20_000, marble: 2_000, nest: 5_000, moleculer: 5_000 }),
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withRedisSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
-        () => sendConcurrently(system.send, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withRedisSystem(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 20_000)),
 };

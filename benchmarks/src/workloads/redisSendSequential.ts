@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../harness/drive';
+import { sendSequentialRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { redisSystems, withRedisSystem } from '../systems/redis';
 
@@ -13,12 +13,5 @@ export const redisSendSequential: Workload = {
   ],
   systems: redisSystems({ tributary: 2_000, raw: 2_000, marble: 1_000 }),
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withRedisSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
-        () => sendSequentially(system.send, n, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withRedisSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../harness/drive';
+import { emitRuns } from '../harness/drive';
 import type { Workload } from '../harness/types';
 import { redisStreamsSystems, withRedisSystem } from '../systems/redis';
 
@@ -11,12 +11,5 @@ export const redisStreamsEmit: Workload = {
   systems: redisStreamsSystems({ tributary: 20_000, raw: 20_000 }),
   absent: { marble: 'Marble.js has no Redis streams' },
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withRedisSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 15_000),
-        () => emitWithWindow(system.emit, n, 1000, 15_000),
-      ),
-    ),
+  run: (systemId, options) => withRedisSystem(systemId, options.tag, system => emitRuns(system, options, 1000, 15_000)),
 };

@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../../harness/drive';
+import { emitRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { AMQP10_ABSENT, amqp10Systems, withAmqp10System } from '../../systems/amqp10';
 
@@ -11,12 +11,5 @@ export const amqp10Emit: Workload = {
   systems: amqp10Systems({ tributary: 20_000, raw: 20_000 }),
   absent: AMQP10_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqp10System(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 20_000),
-        () => emitWithWindow(system.emit, n, 1000, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqp10System(systemId, options.tag, system => emitRuns(system, options, 1000, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../../harness/drive';
+import { sendConcurrentRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { AMQP10_ABSENT, amqp10Systems, withAmqp10System } from '../../systems/amqp10';
 
@@ -11,12 +11,5 @@ export const amqp10SendConcurrent: Workload = {
   systems: amqp10Systems({ tributary: 5_000, raw: 5_000 }),
   absent: AMQP10_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqp10System(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
-        () => sendConcurrently(system.send, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqp10System(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../../harness/drive';
+import { sendSequentialRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { AMQP10_ABSENT, amqp10Systems, withAmqp10System } from '../../systems/amqp10';
 
@@ -14,12 +14,5 @@ export const amqp10SendSequential: Workload = {
   systems: amqp10Systems({ tributary: 2_000, raw: 2_000 }),
   absent: AMQP10_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withAmqp10System(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
-        () => sendSequentially(system.send, n, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withAmqp10System(systemId, options.tag, system => sendSequentialRuns(system, options, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../../harness/drive';
+import { emitRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { kafkaSystems, withKafkaSystem } from '../../systems/kafka';
 
@@ -11,12 +11,5 @@ export const kafkaEmit: Workload = {
   systems: kafkaSystems({ tributary: 4_000, raw: 4_000, kafkajs: 4_000, nest: 4_000, moleculer: 3_000 }),
   absent: { marble: 'Marble.js 4.1 has no Kafka transport' },
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withKafkaSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 20_000),
-        () => emitWithWindow(system.emit, n, 1000, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withKafkaSystem(systemId, options.tag, system => emitRuns(system, options, 1000, 20_000)),
 };

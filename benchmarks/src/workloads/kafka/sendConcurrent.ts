@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../../harness/drive';
+import { sendConcurrentRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { kafkaSystems, withKafkaSystem } from '../../systems/kafka';
 
@@ -11,12 +11,5 @@ export const kafkaSendConcurrent: Workload = {
   systems: kafkaSystems({ tributary: 3_000, raw: 3_000, kafkajs: 2_000, nest: 1_000, moleculer: 1_000 }),
   absent: { marble: 'Marble.js 4.1 has no Kafka transport' },
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withKafkaSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 30_000),
-        () => sendConcurrently(system.send, n, 100, 30_000),
-      ),
-    ),
+  run: (systemId, options) => withKafkaSystem(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 30_000)),
 };

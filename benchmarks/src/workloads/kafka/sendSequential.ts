@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../../harness/drive';
+import { sendSequentialRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { kafkaSystems, withKafkaSystem } from '../../systems/kafka';
 
@@ -14,12 +14,5 @@ export const kafkaSendSequential: Workload = {
   systems: kafkaSystems({ tributary: 1_000, raw: 1_000, kafkajs: 500, nest: 400, moleculer: 1_000 }),
   absent: { marble: 'Marble.js 4.1 has no Kafka transport' },
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withKafkaSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 30_000),
-        () => sendSequentially(system.send, n, 30_000),
-      ),
-    ),
+  run: (systemId, options) => withKafkaSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 30_000)),
 };

@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../../harness/drive';
+import { emitRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { MARBLE_ABSENT, mqttSystems, withMqttSystem } from '../../systems/mqtt';
 
@@ -16,12 +16,5 @@ export const mqttEmit: Workload = {
   systems: mqttSystems({ tributary: 10_000, raw: 10_000 }),
   absent: { marble: MARBLE_ABSENT },
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withMqttSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 100, 15_000),
-        () => emitWithWindow(system.emit, n, 100, 15_000),
-      ),
-    ),
+  run: (systemId, options) => withMqttSystem(systemId, options.tag, system => emitRuns(system, options, 100, 15_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../../harness/drive';
+import { sendSequentialRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { MARBLE_ABSENT, mqttSystems, withMqttSystem } from '../../systems/mqtt';
 
@@ -18,12 +18,5 @@ export const mqttSendSequential: Workload = {
   systems: mqttSystems({ tributary: 300, raw: 300 }),
   absent: { marble: MARBLE_ABSENT },
   timeoutMs: 150_000,
-  run: (systemId, { n, runs, tag }) =>
-    withMqttSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 40_000),
-        () => sendSequentially(system.send, n, 40_000),
-      ),
-    ),
+  run: (systemId, options) => withMqttSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 40_000)),
 };

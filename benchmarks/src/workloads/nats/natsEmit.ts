@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../../harness/drive';
+import { emitRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { MARBLE_ABSENT, natsSystems, withNatsSystem } from '../../systems/nats';
 
@@ -11,12 +11,5 @@ export const natsEmit: Workload = {
   systems: natsSystems({ tributary: 10_000, raw: 10_000 }),
   absent: { marble: MARBLE_ABSENT },
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withNatsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 1000, 15_000),
-        () => emitWithWindow(system.emit, n, 1000, 15_000),
-      ),
-    ),
+  run: (systemId, options) => withNatsSystem(systemId, options.tag, system => emitRuns(system, options, 1000, 15_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../../harness/drive';
+import { sendConcurrentRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { MARBLE_ABSENT, natsSystems, withNatsSystem } from '../../systems/nats';
 
@@ -11,12 +11,5 @@ export const natsSendConcurrent: Workload = {
   systems: natsSystems({ tributary: 10_000, raw: 10_000 }),
   absent: { marble: MARBLE_ABSENT },
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withNatsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
-        () => sendConcurrently(system.send, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withNatsSystem(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 20_000)),
 };

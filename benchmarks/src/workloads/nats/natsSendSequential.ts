@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../../harness/drive';
+import { sendSequentialRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { MARBLE_ABSENT, natsSystems, withNatsSystem } from '../../systems/nats';
 
@@ -14,12 +14,5 @@ export const natsSendSequential: Workload = {
   systems: natsSystems({ tributary: 2_000, raw: 2_000 }),
   absent: { marble: MARBLE_ABSENT },
   timeoutMs: 90_000,
-  run: (systemId, { n, runs, tag }) =>
-    withNatsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
-        () => sendSequentially(system.send, n, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withNatsSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { emitWithWindow, repeat } from '../../harness/drive';
+import { emitRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { SQS_ABSENT, sqsSystems, withSqsSystem } from '../../systems/sqs';
 
@@ -11,12 +11,5 @@ export const sqsEmit: Workload = {
   systems: sqsSystems({ tributary: 3_000, raw: 3_000 }),
   absent: SQS_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withSqsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => emitWithWindow(system.emit, Math.ceil(n / 10), 100, 20_000),
-        () => emitWithWindow(system.emit, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withSqsSystem(systemId, options.tag, system => emitRuns(system, options, 100, 20_000)),
 };

@@ -1,4 +1,4 @@
-import { repeat, sendConcurrently } from '../../harness/drive';
+import { sendConcurrentRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { SQS_ABSENT, sqsSystems, withSqsSystem } from '../../systems/sqs';
 
@@ -11,12 +11,5 @@ export const sqsSendConcurrent: Workload = {
   systems: sqsSystems({ tributary: 2_000, raw: 2_000 }),
   absent: SQS_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withSqsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendConcurrently(system.send, Math.ceil(n / 10), 100, 20_000),
-        () => sendConcurrently(system.send, n, 100, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withSqsSystem(systemId, options.tag, system => sendConcurrentRuns(system, options, 100, 20_000)),
 };

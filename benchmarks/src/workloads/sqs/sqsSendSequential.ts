@@ -1,4 +1,4 @@
-import { repeat, sendSequentially } from '../../harness/drive';
+import { sendSequentialRuns } from '../../harness/drive';
 import type { Workload } from '../../harness/types';
 import { SQS_ABSENT, sqsSystems, withSqsSystem } from '../../systems/sqs';
 
@@ -14,12 +14,5 @@ export const sqsSendSequential: Workload = {
   systems: sqsSystems({ tributary: 200, raw: 200 }),
   absent: SQS_ABSENT,
   timeoutMs: 120_000,
-  run: (systemId, { n, runs, tag }) =>
-    withSqsSystem(systemId, tag, system =>
-      repeat(
-        runs,
-        () => sendSequentially(system.send, Math.ceil(n / 10), 20_000),
-        () => sendSequentially(system.send, n, 20_000),
-      ),
-    ),
+  run: (systemId, options) => withSqsSystem(systemId, options.tag, system => sendSequentialRuns(system, options, 20_000)),
 };
