@@ -25,6 +25,8 @@ describe('public API of @tributary/testing/conformance', () => {
       'describeTransportConformance',
       'formatChaosTable',
       'runChaos',
+      'startTlsMosquitto',
+      'startTlsNats',
       'startTlsRabbitMq',
       'startTlsRedis',
     ]);
