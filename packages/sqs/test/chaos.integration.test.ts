@@ -6,9 +6,9 @@
  * `npm run chaos` runs it at full size (CHAOS_EMITS=5000), `npm test` at 500.
  */
 import { Transport } from '@tributary/messaging';
-import { createTcpProxy, formatChaosTable, runChaos } from '@tributary/testing/conformance';
+import { formatChaosTable, runChaos } from '@tributary/testing/conformance';
 import type { TransportConformanceSetup } from '@tributary/testing/conformance';
-import { adminClient, CREDENTIALS, deadLetterReader, deleteQueues, queueName, REGION, sendRaw, SQS_URL } from './helpers/elasticmq';
+import { adminClient, CREDENTIALS, deadLetterReader, deleteQueues, elasticMqFault, queueName, REGION, sendRaw, SQS_URL } from './helpers/elasticmq';
 
 const admin = adminClient();
 afterAll(() => admin.destroy());
@@ -21,12 +21,7 @@ const setup: TransportConformanceSetup = {
   serviceOptions: (channel, extra) => ({ host: SQS_URL, channel, region: REGION, credentials: CREDENTIALS, visibilityTimeout: 2, waitTimeSeconds: 1, ...extra }),
   injectRaw: (channel, bytes) => sendRaw(admin, queueName(channel, false), bytes),
   readDeadLetters: channel => letters.read(channel),
-  fault: async () => {
-    const url = new URL(SQS_URL);
-    const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port) });
-    url.port = String(proxy.port);
-    return { options: { host: url.toString() }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
-  },
+  fault: elasticMqFault,
   cleanup: async channels => {
     for (const channel of channels) await deleteQueues(admin, channel, false);
   },

@@ -1,8 +1,8 @@
 import { Transport } from '@tributary/messaging';
 import type { SqsStrategyOptions } from '@tributary/sqs';
-import { createTcpProxy, describeTransportConformance } from '@tributary/testing/conformance';
+import { describeTransportConformance } from '@tributary/testing/conformance';
 import { FIFO_CAPABILITIES, FIFO_REASONS } from './helpers/fifoCapabilities';
-import { adminClient, CREDENTIALS, deadLetterReader, deleteQueues, queueName, REGION, sendRaw, SQS_URL } from './helpers/elasticmq';
+import { adminClient, CREDENTIALS, deadLetterReader, deleteQueues, elasticMqFault, queueName, REGION, sendRaw, SQS_URL } from './helpers/elasticmq';
 
 const admin = adminClient();
 afterAll(() => admin.destroy());
@@ -31,12 +31,7 @@ for (const fifo of [false, true]) {
     reasons: { publish: NO_SNS, ...(fifo ? FIFO_REASONS : {}) },
     injectRaw: (channel, bytes) => sendRaw(admin, queueName(channel, fifo), bytes),
     readDeadLetters: channel => letters.read(channel),
-    fault: async () => {
-      const url = new URL(SQS_URL);
-      const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port) });
-      url.port = String(proxy.port);
-      return { options: { host: url.toString() }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
-    },
+    fault: elasticMqFault,
     cleanup: async channels => {
       for (const channel of channels) {
         await deleteQueues(admin, channel, fifo);

@@ -16,13 +16,16 @@ describe('public API of @tributary/testing', () => {
 });
 
 describe('public API of @tributary/testing/conformance', () => {
-  it('exports the suite, the proxy, the chaos run and the TLS helpers, and nothing else', async () => {
+  it('exports the suite, the proxy, the chaos run, the TLS helpers and the secret checks, and nothing else', async () => {
     const conformance = await import('@tributary/testing/conformance');
     expect(Object.keys(conformance).sort()).toEqual([
       'DEFAULT_CHAOS_DELIVERY',
+      'captureOutput',
       'createTcpProxy',
       'createTestCertificates',
       'describeTransportConformance',
+      'errorText',
+      'expectNoSecret',
       'formatChaosTable',
       'runChaos',
       'startTlsMosquitto',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Message, SQSClientConfig } from '@aws-sdk/client-sqs';
-import type { DeadLetterRecord } from '@tributary/testing/conformance';
+import { createTcpProxy } from '@tributary/testing/conformance';
+import type { ConformanceFault, DeadLetterRecord } from '@tributary/testing/conformance';
 
 /** ElasticMQ as scripts/services.sh starts it (bash scripts/services.sh start elasticmq). */
 export const SQS_URL = process.env.SQS_URL ?? 'http://127.0.0.1:9324';
@@ -11,6 +12,17 @@ export const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
 /** A plain SQS client for the tests' own look at the queues. */
 export const adminClient = (endpoint = SQS_URL, region = REGION): SQSClient =>
   new SQSClient({ endpoint, region, credentials: CREDENTIALS, useQueueUrlAsEndpoint: false } as SQSClientConfig);
+
+/**
+ * The conformance/chaos `fault` hook: a loopback TCP proxy in front of ElasticMQ's HTTP port
+ * (restarting ElasticMQ would empty its in-memory queues, and it is shared).
+ */
+export const elasticMqFault = async (): Promise<ConformanceFault> => {
+  const url = new URL(SQS_URL);
+  const proxy = await createTcpProxy({ host: url.hostname, port: Number(url.port) });
+  url.port = String(proxy.port);
+  return { options: { host: url.toString() }, cut: proxy.cut, restore: proxy.restore, close: proxy.close };
+};
 
 export const queueName = (channel: string, fifo: boolean, suffix = ''): string => `${channel}${suffix}${fifo ? '.fifo' : ''}`;
 

@@ -24,3 +24,5 @@ export { startTlsNats } from './startTlsNats';
 export type { TlsNats } from './startTlsNats';
 export { startTlsMosquitto } from './startTlsMosquitto';
 export type { TlsMosquitto } from './startTlsMosquitto';
+export { captureOutput, errorText, expectNoSecret } from './captureOutput';
+export type { CapturedOutput } from './captureOutput';

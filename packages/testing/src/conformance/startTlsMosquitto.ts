@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestCertificates } from './createTestCertificates';
-import { freePort, waitForPort } from './startTlsRedis';
+import { freePort, startOwnServer } from './internal/ownServer';
 
 /** A Mosquitto of a test's own, with one TLS listener and a password file. */
 export interface TlsMosquitto {
@@ -63,21 +63,6 @@ export const startTlsMosquitto = async (certs: TestCertificates, password: strin
       '',
     ].join('\n'),
   );
-  const child = spawn(MOSQUITTO, ['-c', config], { stdio: 'ignore' });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>(resolve => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, 15_000, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = await startOwnServer({ command: MOSQUITTO, args: ['-c', config], dir, port, timeout: 15_000 });
   return { port, user, logFile, stop };
 };

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestCertificates } from './createTestCertificates';
-import { freePort, waitForPort } from './startTlsRedis';
+import { freePort, startOwnServer } from './internal/ownServer';
 
 /** A nats-server of a test's own, requiring TLS and a user/password, with JetStream. */
 export interface TlsNats {
@@ -68,21 +67,6 @@ export const startTlsNats = async (certs: TestCertificates, password: string, us
     ].join('\n'),
     { mode: 0o600 },
   );
-  const child = spawn(NATS_SERVER, ['-c', config], { stdio: 'ignore' });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>(resolve => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, 15_000, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = await startOwnServer({ command: NATS_SERVER, args: ['-c', config], dir, port, timeout: 15_000 });
   return { port, user, logFile, stop };
 };

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestCertificates } from './createTestCertificates';
-import { freePort, waitForPort } from './startTlsRedis';
+import { freePort, startOwnServer } from './internal/ownServer';
 
 /** A RabbitMQ node of a test's own, listening with TLS only. */
 export interface TlsRabbitMq {
@@ -54,9 +53,8 @@ export const startTlsRabbitMq = async (certs: TestCertificates, password: string
     ].join('\n'),
   );
   fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[].\n');
-  const child = spawn(RABBITMQ_SERVER, [], {
-    detached: true,
-    stdio: 'ignore',
+  const stop = await startOwnServer({
+    command: RABBITMQ_SERVER,
     env: {
       ...process.env,
       RABBITMQ_NODENAME: `tributary-tls-${port}@localhost`,
@@ -69,25 +67,10 @@ export const startTlsRabbitMq = async (certs: TestCertificates, password: string
       RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
       HOME: path.join(dir, 'home'),
     },
+    dir,
+    port,
+    timeout: 60_000,
+    processGroup: true, // rabbitmq-server is a script: beam runs beside it, in its group
   });
-  const stop = async (): Promise<void> => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM'); // the group this node was started in (detached): its own processes only
-      } catch {
-        // gone already
-      }
-      await exited;
-      await new Promise(resolve => setTimeout(resolve, 500)); // beam stops after the wrapper script
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, 60_000, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   return { port, user, stop };
 };
