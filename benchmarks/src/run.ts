@@ -100,7 +100,7 @@ const main = async (): Promise<void> => {
       const cell = await runCell(workload, system, deadline);
       cells.push(cell);
       const lost = cell.samples.reduce((sum, s) => sum + s.lost + s.failed, 0);
-      const figures = cell.samples.map(s => Object.entries(s.metrics).map(([k, v]) => `${k}=${v.toFixed(v < 10 ? 3 : 0)}`).join(' ')).join(' | ');
+      const figures = cell.samples.map(s => Object.entries(s.metrics).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toFixed(v < 10 ? 3 : 0) : String(v)}`).join(' ')).join(' | ');
       log(`    ${system.id.padEnd(13)} ${cell.status === 'ok' ? `${figures}${lost ? `  lost/failed=${lost}` : ''}` : `not measured: ${cell.reason}`}  (${(cell.wallMs / 1000).toFixed(1)} s)`);
     }
   }

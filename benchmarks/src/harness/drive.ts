@@ -221,8 +221,8 @@ export const repeat = async (runs: number, warmUp: () => Promise<unknown>, measu
     const before = process.cpuUsage();
     const sample = await measure();
     const used = process.cpuUsage(before);
-    const cpu = sample.ok > 0 ? (used.user + used.system) / sample.ok : NaN;
-    samples.push({ ...sample, metrics: { ...sample.metrics, cpu } });
+    // none completed: no figure (NaN would cross the parent's IPC as null)
+    samples.push(sample.ok > 0 ? { ...sample, metrics: { ...sample.metrics, cpu: (used.user + used.system) / sample.ok } } : sample);
   }
   return samples;
 };

@@ -36,7 +36,8 @@ export interface Row {
 const figure = (cell: CellResult | undefined, metric: MetricSpec, side: Side, absent?: string): Figure => {
   if (!cell) return { values: [], median: NaN, min: NaN, max: NaN, lost: 0, notMeasured: absent ?? `no ${side} implementation` };
   if (cell.status !== 'ok') return { system: cell.system, values: [], median: NaN, min: NaN, max: NaN, lost: 0, notMeasured: cell.reason };
-  const values = cell.samples.map(s => s.metrics[metric.key]);
+  // a figure no run could give (NaN) reaches the parent as null
+  const values = cell.samples.map(s => s.metrics[metric.key] ?? NaN);
   const lost = cell.samples.reduce((sum, s) => sum + s.lost + s.failed, 0);
   return { system: cell.system, values, ...spread(values), lost };
 };
