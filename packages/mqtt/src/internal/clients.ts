@@ -1,7 +1,7 @@
 import { connect } from 'mqtt';
 import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
 import { CoreError } from '@tributary/core';
-import { BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
+import { BrokerAuthError, BrokerUnavailableError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import type { ResolvedMqttOptions } from './resolveOptions';
 
 /**
@@ -75,7 +75,7 @@ export const sendPuback = (client: MqttClient, packetId: number, reasonCode: num
   return true;
 };
 
-/** The first CONNACK, or `BrokerUnavailableError` after `timeout` ms (or at once when the broker refuses the client, or a `BrokerTlsError` when the TLS handshake fails). */
+/** The first CONNACK, or `BrokerUnavailableError` after `timeout` ms (or at once when the broker refuses the client: `BrokerAuthError` for refused credentials; or a `BrokerTlsError` when the TLS handshake fails). */
 export const connected = (client: MqttClient, timeout: number, host: string): Promise<IConnackPacket> =>
   new Promise((resolve, reject) => {
     let lastError: Error | undefined;
@@ -100,6 +100,11 @@ export const connected = (client: MqttClient, timeout: number, host: string): Pr
       // a CONNACK refusal (bad credentials, client id rejected, ...) will not heal by retrying
       if (typeof error.code === 'number' && error.code >= 0x80) {
         done();
+        // 0x86 bad user name or password, 0x87 not authorized (MQTT 5 reason codes)
+        if (error.code === 0x86 || error.code === 0x87) {
+          reject(new BrokerAuthError(host, error, 'the `username` and `password` options (or the user and password in `host`)'));
+          return;
+        }
         reject(new CoreError(`@tributary/mqtt: the broker at ${host} refused the connection: ${error.message}.`, { context: 'mqtt.connect', cause: error }));
       }
     };
