@@ -7,6 +7,7 @@ import { AMQP10_URL, environment } from '../harness/environment';
 import { moleculerService } from './moleculer';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
+import { PendingCalls } from './pendingCalls';
 import { tributaryService } from './messagingSystems';
 
 /** Tributary's default credit: deliveries unsettled per queue. */
@@ -172,38 +173,13 @@ export const rawAmqp10 = async (tag: string): Promise<BenchSystem> => {
 
   const sender = new ConfirmedSender(client.open_sender({ target: { address: tag, capabilities: ['queue'] } }));
   const replies = client.open_receiver({ source: { dynamic: true } as never, credit_window: 100, autoaccept: true });
-  const pending = new Map<string, (reply: BenchEvent) => void>();
-  replies.on('message', (context: EventContext) => {
-    const id = String(context.message?.correlation_id);
-    const resolve = pending.get(id);
-    if (!resolve) return;
-    pending.delete(id);
-    resolve(parse(context.message!));
-  });
+  const calls = new PendingCalls();
+  replies.on('message', (context: EventContext) => calls.answer(String(context.message?.correlation_id), () => parse(context.message!)));
   await Promise.all([opened(sender.sender, 'sender_open'), opened(replies, 'receiver_open')]);
   const replyTo = replies.source.address;
-  let next = 0;
   return {
     emit: { emit: event => sender.send(jsonMessage(event)), processed: counter },
-    send: {
-      send: event =>
-        new Promise<BenchEvent>((resolve, reject) => {
-          const correlationId = String(next++);
-          const timer = setTimeout(() => {
-            pending.delete(correlationId);
-            reject(new Error('timed out'));
-          }, SEND_TIMEOUT);
-          pending.set(correlationId, reply => {
-            clearTimeout(timer);
-            resolve(reply);
-          });
-          sender.send(jsonMessage(event, { correlation_id: correlationId, reply_to: replyTo })).catch(error => {
-            clearTimeout(timer);
-            pending.delete(correlationId);
-            reject(error);
-          });
-        }),
-    },
+    send: { send: event => calls.call(correlationId => sender.send(jsonMessage(event, { correlation_id: correlationId, reply_to: replyTo }))) },
     close: async () => {
       await closeConnection(client);
       await closeConnection(service);

@@ -14,6 +14,7 @@ import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import { environment, SQS_ENDPOINT } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
+import { PendingCalls } from './pendingCalls';
 import { tributaryService } from './messagingSystems';
 
 /** ElasticMQ takes any credentials; the SDK wants some. */
@@ -239,36 +240,15 @@ export const rawSqs = async (tag: string): Promise<BenchSystem> => {
 
   // the client: sends, and a loop on its reply queue
   const sent = batchers(client);
-  const pending = new Map<string, (reply: BenchEvent) => void>();
+  const calls = new PendingCalls();
   const replies = pollLoop(client, replyUrl, stop.signal, message => {
     sent.deletes.add(replyUrl, message.ReceiptHandle!).catch(() => undefined);
-    const id = message.MessageAttributes?.correlationId?.StringValue;
-    const resolve = id === undefined ? undefined : pending.get(id);
-    if (!resolve) return;
-    pending.delete(id!);
-    resolve(JSON.parse(message.Body!));
+    calls.answer(message.MessageAttributes?.correlationId?.StringValue, () => JSON.parse(message.Body!));
   });
-  let next = 0;
   return {
     emit: { emit: event => sent.sends.add(url, { body: JSON.stringify(event) }), processed: counter },
     send: {
-      send: event =>
-        new Promise<BenchEvent>((resolve, reject) => {
-          const correlationId = String(next++);
-          const timer = setTimeout(() => {
-            pending.delete(correlationId);
-            reject(new Error('timed out'));
-          }, SEND_TIMEOUT);
-          pending.set(correlationId, reply => {
-            clearTimeout(timer);
-            resolve(reply);
-          });
-          sent.sends.add(url, { body: JSON.stringify(event), attributes: { correlationId: text(correlationId), replyTo: text(replyUrl) } }).catch(error => {
-            clearTimeout(timer);
-            pending.delete(correlationId);
-            reject(error);
-          });
-        }),
+      send: event => calls.call(correlationId => sent.sends.add(url, { body: JSON.stringify(event), attributes: { correlationId: text(correlationId), replyTo: text(replyUrl) } })),
     },
     close: async () => {
       stop.abort();
