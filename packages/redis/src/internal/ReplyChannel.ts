@@ -22,8 +22,7 @@ export class ReplyChannel {
   private readonly byCorrelation = new Map<string, string>();
   private calls = 0;
   private ready?: Promise<void>;
-  /** Whether the reply channel is subscribed (calls then register without waiting). */
-  isOpen = false;
+  private opened = false;
   /** `"replyTo":"<address>#`: where a reply's call id starts, found without parsing the reply. */
   private readonly marker: Buffer;
 
@@ -37,12 +36,17 @@ export class ReplyChannel {
     this.marker = Buffer.from(`"replyTo":${JSON.stringify(`${this.address}#`).slice(0, -1)}`, 'utf8');
   }
 
+  /** Whether the reply channel is subscribed (calls then register without waiting). */
+  get isOpen(): boolean {
+    return this.opened;
+  }
+
   /** Subscribes once; concurrent first calls share the subscription. */
   open(): Promise<void> {
     if (!this.ready) {
       this.ready = this.subscriber.subscribe([this.keys.prefixed(this.address)], message => this.receive(message));
       this.ready.then(
-        () => (this.isOpen = true),
+        () => (this.opened = true),
         () => (this.ready = undefined),
       );
     }
