@@ -47,16 +47,27 @@ const speedRatio = (metric: MetricSpec, tributary: Figure, other: Figure): numbe
   return metric.better === 'higher' ? tributary.median / other.median : other.median / tributary.median;
 };
 
+/**
+ * The raw cells a Tributary cell is set beside, one row each: a workload may measure two raw
+ * clients (Kafka: @platformatic/kafka and KafkaJS); with none, one row without.
+ */
+const rawsOf = (cells: readonly CellResult[]): Array<CellResult | undefined> => {
+  const raws = cells.filter(c => c.side === 'raw');
+  return raws.length ? raws : [undefined];
+};
+
+/** A row's variant label: the Tributary cell's, naming the raw client when there are two. */
+const variantOf = (tributary: CellResult, raw: CellResult | undefined, raws: number): string =>
+  raws > 1 && raw ? `${tributary.label} (raw: ${raw.label})` : tributary.label;
+
 /** The table rows of all workloads. */
 export const buildRows = (workloads: readonly Workload[], cells: readonly CellResult[]): Row[] => {
   const rows: Row[] = [];
   for (const workload of workloads) {
     const mine = cells.filter(c => c.workload === workload.id);
-    // a workload may measure two raw clients (Kafka: @platformatic/kafka and KafkaJS): a row for each
-    const raws = mine.filter(c => c.side === 'raw');
-    const rawChoices = raws.length > 1 ? raws : [raws[0]];
+    const raws = rawsOf(mine);
     for (const metric of workload.metrics) {
-      for (const cell of mine.filter(c => c.side === 'tributary')) for (const raw of rawChoices) {
+      for (const cell of mine.filter(c => c.side === 'tributary')) for (const raw of raws) {
         const t = figure(cell, metric, 'tributary');
         const r = figure(raw, metric, 'raw', workload.absent?.raw);
         const [m, nest, moleculer] = PEERS.map(side => figure(mine.find(c => c.side === side), metric, side, workload.absent?.[side]));
@@ -66,7 +77,7 @@ export const buildRows = (workloads: readonly Workload[], cells: readonly CellRe
           workload: workload.id,
           group: workload.group,
           metric,
-          variant: raws.length > 1 ? `${cell.label} (raw: ${raw!.label})` : cell.label,
+          variant: variantOf(cell, raw, raws.length),
           tributary: t,
           raw: r,
           marble: m,
@@ -132,15 +143,15 @@ export const renderCpuTable = (workloads: readonly Workload[], cells: readonly C
   const lines: string[][] = [];
   for (const workload of workloads) {
     const mine = cells.filter(c => c.workload === workload.id && c.status === 'ok');
-    const raws = mine.filter(c => c.side === 'raw');
+    const raws = rawsOf(mine);
     for (const t of mine.filter(c => c.side === 'tributary')) {
-      for (const raw of raws.length ? raws : [undefined]) {
+      for (const raw of raws) {
         const figures = sides.map(side => (side === 'tributary' ? cpuOf(t) : side === 'raw' ? cpuOf(raw) : cpuOf(mine.find(c => c.side === side))));
         if (!Number.isFinite(figures[0])) continue;
         const text = (v: number) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '—');
         lines.push([
           workload.id,
-          raws.length > 1 && raw ? `${t.label} (raw: ${raw.label})` : t.label,
+          variantOf(t, raw, raws.length),
           ...figures.map(text),
           Number.isFinite(figures[1]) ? `${(figures[1] / figures[0]).toFixed(2)}×` : '—',
         ]);
