@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The consumer process of a chaos run (runChaos in @tributary/testing/conformance), on the
 // built packages. Usage: chaos-consumer.js <transport as JSON> <options as JSON> <correct|lossy>
-// Prints "ready" once it consumes, "r <id>" when a Work event arrives and "p <id>" once it is processed; a Poison event
+// Prints "ready" once it consumes, "r <id>" when a Work event arrives, "a <id>" once the lossy consumer
+// acknowledged it, and "p <id>" once it is processed; a Poison event
 // always fails (it must end dead-lettered). The lossy consumer acknowledges before the work
 // (manual ack first, the work 1 s later): a SIGKILL in between loses what it acknowledged.
 const { act, matchEvent } = require('@tributary/core');
@@ -19,6 +20,7 @@ const work$ = (event$, ctx) =>
       process.stdout.write(`r ${event.payload}\n`);
       if (!lossy) return processed(event.payload);
       await ackEvent(ctx)(event)();
+      process.stdout.write(`a ${event.payload}\n`);
       await new Promise(resolve => setTimeout(resolve, 1000));
       processed(event.payload);
     }),

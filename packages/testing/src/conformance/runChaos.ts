@@ -43,14 +43,15 @@ export const DEFAULT_CHAOS_DELIVERY: DeliveryOptions = { timeout: 5_000, retry: 
 const CONSUMER = path.join(path.dirname(require.resolve('@tributary/testing/package.json')), 'bin', 'chaos-consumer.js');
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
-/** A consumer process, and how many Work events it received. */
-type Consumer = ChildProcess & { received?: number };
+/** A consumer process, and how many Work events it received (and, lossy, acknowledged before the work). */
+type Consumer = ChildProcess & { received?: number; acked?: number };
 
-/** A consumer child process: `r <id>` lines are received ids, `p <id>` processed ones, `ready` when it consumes. */
+/** A consumer child process: `r <id>` lines are received ids, `a <id>` acknowledged ones (lossy), `p <id>` processed ones, `ready` when it consumes. */
 const startConsumer = (transport: unknown, options: Record<string, unknown>, mode: string, processed: Map<string, number>): Promise<Consumer> =>
   new Promise((resolve, reject) => {
     const child: Consumer = spawn(process.execPath, [CONSUMER, JSON.stringify(transport), JSON.stringify(options), mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.received = 0;
+    child.acked = 0;
     let rest = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -59,6 +60,7 @@ const startConsumer = (transport: unknown, options: Record<string, unknown>, mod
       for (const line of lines) {
         if (line === 'ready') resolve(child);
         else if (line.startsWith('r ')) child.received!++;
+        else if (line.startsWith('a ')) child.acked!++;
         else if (line.startsWith('p ')) processed.set(line.slice(2), (processed.get(line.slice(2)) ?? 0) + 1);
       }
     });
@@ -114,9 +116,11 @@ export const runChaos = async (name: string, setup: TransportConformanceSetup, o
       if (i === Math.floor(emits / 2)) {
         const killed = consumer;
         consumer = undefined;
-        // killed while it works: once it has received something (bounded wait)
+        // killed while it works: once it has received something (bounded wait); the lossy one once
+        // it acknowledged something, which it processes only a second later (its loss is then certain)
+        const started = () => ((mode === 'lossy' ? killed?.acked : killed?.received) ?? 0) > 0;
         const working = async () => {
-          for (const until = Date.now() + 10_000; (killed?.received ?? 0) === 0 && Date.now() < until; ) await sleep(5);
+          for (const until = Date.now() + 10_000; !started() && Date.now() < until; ) await sleep(5);
           await sleep(100); // in the middle of its work, acknowledgements included
         };
         chaos.push(working().then(() => kill(killed, 'SIGKILL')).then(async () => (consumer = await startConsumer(setup.transport, serviceOptions, mode, processed))));
