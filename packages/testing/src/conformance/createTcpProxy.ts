@@ -37,7 +37,14 @@ export interface TcpProxy {
   readonly port: number;
   /** Destroys every open connection and refuses new ones (closed at once) until `restore()`. */
   cut(): Promise<void>;
-  /** Accepts and forwards connections again. */
+  /**
+   * Goes on forwarding what clients send but drops what the broker answers, until `cut()` or
+   * `restore()`: the broker acts on commands whose answers never arrive, as when a connection
+   * dies right after the broker acted. A client that sends such a command again after the
+   * `cut()` then makes the broker act twice, unless the command is idempotent.
+   */
+  dropReplies(): Promise<void>;
+  /** Accepts and forwards connections again (answers included). */
   restore(): Promise<void>;
   /** Destroys every connection and stops listening. */
   close(): Promise<void>;
@@ -57,6 +64,9 @@ export interface TcpProxy {
  * const host = `redis://127.0.0.1:${proxy.port}`; // connect the service under test here
  * await proxy.cut();      // every connection through it drops; new ones are refused
  * await proxy.restore();  // they reconnect
+ * await proxy.dropReplies(); // commands reach the broker, their answers are lost
+ * await proxy.cut();      // … then the connection dies: the client may send them again
+ * await proxy.restore();
  * await proxy.close();
  * ```
  * @since 0.2.0
@@ -66,6 +76,7 @@ export const createTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy
   const target = { host: options.host ?? '127.0.0.1', port: options.port };
   const sockets = new Set<Socket>();
   let open = true;
+  let answering = true;
 
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -82,7 +93,11 @@ export const createTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy
     const upstream = new Socket();
     track(upstream);
     upstream.connect(target.port, target.host);
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      if (answering && !client.write(chunk)) upstream.pause();
+    });
+    client.on('drain', () => upstream.resume());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -107,8 +122,12 @@ export const createTcpProxy = async (options: TcpProxyOptions): Promise<TcpProxy
       open = false;
       destroyAll();
     },
+    dropReplies: async () => {
+      answering = false;
+    },
     restore: async () => {
       open = true;
+      answering = true;
     },
     close: async () => {
       open = false;

@@ -5,24 +5,24 @@ import { CLOSE_WAIT } from '../TransportMode';
 import { orUnavailable, settleWithin } from '../clients';
 import type { ModeContext, TransportMode } from '../TransportMode';
 import { toBytes } from '../envelope';
-import { deadLetterFields, xaddArgs } from '../deadLetterFields';
+import { deadLetterFields } from '../deadLetterFields';
 import { StreamEntry, toEntryFields } from './entryFields';
 import { produce, publishToTopic } from './produce';
 import { StreamRaw, toStreamMessage } from './streamMessage';
 import { StreamGroups } from './StreamGroups';
 import { StreamReader } from './StreamReader';
-import { moveDueRetries, queueRetry, RetryKeys } from './retryScript';
+import { moveDueRetries, retryEntry, RetryKeys } from './retryScript';
+import { Replacement, replaceEntry } from './replaceEntry';
 import { LeaseKeeper, retireConsumer } from './leases';
 import { Timers } from '../Timers';
-import { sameSlot } from '../keys';
-import type { ChainableCommander } from 'ioredis';
 
 /**
  * streams mode, at-least-once. An entry stays pending in the group until it is settled:
  * `XACK` on success; on failure a copy with `attempt + 1` waits in `<channel>:retry` (a sorted
- * set by due time) and the original is acknowledged in the same `MULTI`, so a crash during the
+ * set by due time) and the original is acknowledged in the same script, so a crash during the
  * backoff loses nothing (any instance moves due retries); dead letters are `XADD`ed to the
- * dead-letter stream and acknowledged in one `MULTI`.
+ * dead-letter stream and acknowledged in one script. Each replacement is written only if the
+ * entry was still pending (`replaceEntry`): a settlement re-sent after a cut writes nothing twice.
  */
 export class StreamsMode implements TransportMode {
   private readonly inFlight = new InFlightMessages<StreamRaw>();
@@ -156,7 +156,7 @@ export class StreamsMode implements TransportMode {
     if (!raw) return;
     const { keys, maxLen } = this.ctx.options;
     const copy = toEntryFields(message, { attempt: raw.attempt });
-    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [keys.channel], multi => multi.call('XADD', xaddArgs(keys.channel, maxLen, copy))));
+    await this.replace(raw, { kind: 'add', stream: keys.channel, maxLen, fields: copy });
   }
 
   async retry(message: TransportMessage, retry: { delay: number; attempt: number }): Promise<void> {
@@ -165,7 +165,7 @@ export class StreamsMode implements TransportMode {
     const due = Date.now() + Math.max(0, retry.delay);
     const keys = this.retryKeys();
     const data = toBytes(message.data);
-    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [keys.retryData, keys.retryQueue], multi => queueRetry(multi, keys, raw, data, retry.attempt, due)));
+    await this.replace(raw, { kind: 'retry', keys, entry: retryEntry(raw, data, retry.attempt), due });
     this.timers.later(retry.delay, () => this.moveDue());
   }
 
@@ -178,25 +178,13 @@ export class StreamsMode implements TransportMode {
       return this.track(raw.stream, raw.id, this.ctx.command.xack(raw.stream, group, raw.id));
     }
     const fields = deadLetterFields(message, info, { source: raw.stream, id: raw.id, original: raw.fields.data ? undefined : raw.fields.all });
-    await this.track(raw.stream, raw.id, this.writeThenAck(raw, [deadLetter.stream], multi => multi.call('XADD', xaddArgs(deadLetter.stream, deadLetter.maxLen, fields))));
+    await this.replace(raw, { kind: 'add', stream: deadLetter.stream, maxLen: deadLetter.maxLen, fields });
   }
 
-  /**
-   * Writes what replaces an entry (a copy, a retry, a dead letter) and acknowledges the entry:
-   * in one `MULTI`, unless the keys lie in different slots of a cluster (an entry of a topic
-   * stream, a dead-letter stream of another name); then the write goes first and the `XACK`
-   * after it, so that a crash between them repeats the entry rather than losing it.
-   */
-  private async writeThenAck(raw: StreamRaw, keys: readonly string[], write: (multi: ChainableCommander) => ChainableCommander): Promise<void> {
+  /** Writes what replaces an entry (a copy, a retry, a dead letter) and acknowledges it, once (see `replaceEntry`). */
+  private replace(raw: StreamRaw, replacement: Replacement): Promise<void> {
     const { command, options } = this.ctx;
-    if (!options.cluster || sameSlot(raw.stream, ...keys)) {
-      const results = (await write(command.multi()).xack(raw.stream, options.group, raw.id).exec()) ?? [];
-      for (const [error] of results) if (error) throw error;
-      return;
-    }
-    const results = (await write(command.multi()).exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
-    await command.xack(raw.stream, options.group, raw.id);
+    return this.track(raw.stream, raw.id, replaceEntry(command, options.group, raw, replacement, Boolean(options.cluster)));
   }
 
   /** Runs a settlement command, remembering the entry until it is done; failures go to `error$` (the entry stays pending and comes back). */

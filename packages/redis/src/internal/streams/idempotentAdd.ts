@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { LuaScript } from '../LuaScript';
 
 /**
  * The idempotent producer: adds an entry unless its message id was already added to the same
@@ -9,7 +9,7 @@ import type Redis from 'ioredis';
  * KEYS: stream, id key[, topic index]. ARGV: window ms, MAXLEN (0: none), topic ('' : none),
  * then the entry's fields. Returns -1 for a duplicate, else SADD's answer (1: a new topic) or 0.
  */
-const ADD = `
+const ADD = new LuaScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
 local args = { KEYS[1] }
 local maxLen = tonumber(ARGV[2])
@@ -22,9 +22,7 @@ local id = redis.call('XADD', unpack(args))
 redis.call('SET', KEYS[2], id, 'PX', tonumber(ARGV[1]))
 if ARGV[3] ~= '' then return redis.call('SADD', KEYS[3], ARGV[3]) end
 return 0
-`;
-
-const SHA = createHash('sha1').update(ADD).digest('hex');
+`);
 
 /** What {@link idempotentAdd} writes. */
 export interface IdempotentEntry {
@@ -41,15 +39,7 @@ export interface IdempotentEntry {
 /** Adds the entry unless its id is known; resolves `'duplicate'`, `'new-topic'` or `'added'`. */
 export const idempotentAdd = async (client: Redis, entry: IdempotentEntry): Promise<'duplicate' | 'new-topic' | 'added'> => {
   const keys = entry.topic ? [entry.stream, entry.idKey, entry.topic.index] : [entry.stream, entry.idKey];
-  const args = [...keys, entry.window, entry.maxLen === false ? 0 : entry.maxLen, entry.topic?.name ?? '', ...entry.fields];
-  let result: unknown;
-  try {
-    result = await client.evalsha(SHA, keys.length, ...args);
-  } catch (error) {
-    // NOSCRIPT: nothing ran; the first call after a Redis restart loads it
-    if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-    result = await client.eval(ADD, keys.length, ...args);
-  }
+  const result = await ADD.run(client, keys, [entry.window, entry.maxLen === false ? 0 : entry.maxLen, entry.topic?.name ?? '', ...entry.fields]);
   const n = Number(result);
   return n === -1 ? 'duplicate' : n === 1 ? 'new-topic' : 'added';
 };

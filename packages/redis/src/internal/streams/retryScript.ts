@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import { LuaScript } from '../LuaScript';
 import type { StreamRaw } from './streamMessage';
 
 /**
@@ -11,7 +11,7 @@ import type { StreamRaw } from './streamMessage';
  * KEYS: waiting set (score: due ms), retry fields hash (`<rid>|<field>`), target stream.
  * ARGV: now ms, how many at most, MAXLEN (0: none), then the field names.
  */
-const MOVE_DUE = `
+const MOVE_DUE = new LuaScript(`
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local maxLen = tonumber(ARGV[3])
 for _, rid in ipairs(due) do
@@ -34,9 +34,7 @@ for _, rid in ipairs(due) do
   redis.call('ZREM', KEYS[1], rid)
 end
 return #due
-`;
-
-const SHA = createHash('sha1').update(MOVE_DUE).digest('hex');
+`);
 
 /** The names stored per retry; `data` first (a retry without it is dropped). */
 export const RETRY_FIELDS = ['data', 'type', 'id', 'correlationId', 'replyTo', 'attempt'] as const;
@@ -48,21 +46,17 @@ export interface RetryKeys {
 }
 
 /** Moves up to `limit` due retries; returns how many moved. */
-export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: number | false, limit = 100): Promise<number> => {
-  const args = [keys.retryQueue, keys.retryData, keys.stream, Date.now(), limit, maxLen === false ? 0 : maxLen, ...RETRY_FIELDS];
-  try {
-    return Number(await client.evalsha(SHA, 3, ...args));
-  } catch (error) {
-    if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error;
-    return Number(await client.eval(MOVE_DUE, 3, ...args));
-  }
-};
+export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: number | false, limit = 100): Promise<number> =>
+  Number(await MOVE_DUE.run(client, [keys.retryQueue, keys.retryData, keys.stream], [Date.now(), limit, maxLen === false ? 0 : maxLen, ...RETRY_FIELDS]));
 
-/**
- * Adds to `multi` what makes a retry wait: its fields in the hash, its id in the sorted set
- * scored by when it is due. (The caller acknowledges the original in the same `MULTI`.)
- */
-export const queueRetry = (multi: ChainableCommander, keys: RetryKeys, raw: StreamRaw, data: Buffer, attempt: number, due: number): ChainableCommander => {
+/** A retry as it waits: its id in the sorted set, its fields in the hash (`<rid>|<name>` → value). */
+export interface RetryEntry {
+  rid: string;
+  hash: Array<string | Buffer>;
+}
+
+/** The waiting form of `raw`'s next attempt (see {@link moveDueRetries}). */
+export const retryEntry = (raw: StreamRaw, data: Buffer, attempt: number): RetryEntry => {
   const rid = `${raw.id}:${attempt}:${randomUUID()}`;
   const values: Record<(typeof RETRY_FIELDS)[number], string | Buffer | undefined> = {
     data,
@@ -74,5 +68,5 @@ export const queueRetry = (multi: ChainableCommander, keys: RetryKeys, raw: Stre
   };
   const hash: Array<string | Buffer> = [];
   for (const name of RETRY_FIELDS) if (values[name] !== undefined) hash.push(`${rid}|${name}`, values[name]!);
-  return multi.hset(keys.retryData, ...(hash as [string, Buffer])).zadd(keys.retryQueue, due, rid);
+  return { rid, hash };
 };
