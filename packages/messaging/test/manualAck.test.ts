@@ -65,4 +65,34 @@ describe('manual settlement (expectAck)', () => {
     expect(broker.getDeadLetters(channel)[0].info.reason).toBe('rejected');
     await service.close();
   });
+
+  it('nackEvent resolves false when the transport could not dead-letter the event (the error goes to error$), true when it could', async () => {
+    class FailingBroker extends LocalBroker {
+      failing = true;
+      override deadLetter(...args: Parameters<LocalBroker['deadLetter']>): void {
+        if (this.failing) throw new Error('dead-letter store unavailable');
+        super.deadLetter(...args);
+      }
+    }
+    const failing = new FailingBroker();
+    const channel = uniqueChannel('nack-fails');
+    const results: boolean[] = [];
+    const effect$: MsgEffect = (e$, ctx) => e$.pipe(matchEvent('Job'), act(e => from(nackEvent(ctx)(e)()).pipe(map(ok => void results.push(ok) as never))));
+    const service = await startLocalService(failing, channel, { effects: [effect$] }, { expectAck: true, timeout: 1000 });
+    const errors: unknown[] = [];
+    const subscription = service.error$.subscribe(error => errors.push(error));
+    const client = await localClient(failing, channel);
+    await client.emit({ type: 'Job' });
+    await eventually(() => results.length === 1);
+    expect(results).toEqual([false]);
+    expect(String(errors[0])).toContain('dead-letter store unavailable');
+    failing.failing = false;
+    await client.emit({ type: 'Job' });
+    await eventually(() => results.length === 2);
+    expect(results).toEqual([false, true]);
+    expect(failing.getDeadLetters(channel)).toHaveLength(1);
+    subscription.unsubscribe();
+    await service.close();
+    failing.reset();
+  });
 });

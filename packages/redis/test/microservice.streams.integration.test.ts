@@ -2,7 +2,8 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { act, matchEvent } from '@tributary/core';
 import type { Event } from '@tributary/core';
-import { dedupe, reply } from '@tributary/messaging';
+import { ackEvent, dedupe, reply } from '@tributary/messaging';
+import { createTcpProxy } from '@tributary/testing/conformance';
 import type { MsgEffect } from '@tributary/messaging';
 import { createRedisDedupeStore } from '@tributary/redis';
 import { firstValueFrom } from 'rxjs';
@@ -194,6 +195,42 @@ describe('Redis microservice, streams mode (durable delivery)', () => {
       expect([...counts.values()].every(count => count === 1)).toBe(true);
     } finally {
       await store.close();
+    }
+  });
+
+  test('manual mode: ackEvent resolves once Redis has the XACK, not when it is sent (answers lost, then a cut: it resolves after the reconnection)', async () => {
+    const proxy = await createTcpProxy({ port: 6379 });
+    try {
+      const channel = bed.channel('manual');
+      let go!: () => void;
+      const ready = new Promise<void>(resolve => (go = resolve));
+      let acked: boolean | undefined;
+      let started = false;
+      const ack$: MsgEffect = (event$, ctx) =>
+        event$.pipe(
+          matchEvent('Job'),
+          act(async event => {
+            started = true;
+            await ready;
+            acked = await ackEvent(ctx)(event)();
+          }),
+        );
+      await services.service({ channel, mode: 'streams', host: `redis://127.0.0.1:${proxy.port}`, expectAck: true, timeout: 10_000 }, { effects: [ack$] });
+      const client = await services.client({ channel, mode: 'streams' });
+      await client.emit({ type: 'Job' });
+      await waitFor(() => started, 5_000, 'the job started');
+      await proxy.dropReplies();
+      go();
+      await sleep(500);
+      expect(acked).toBeUndefined(); // sent (Redis even ran it), not answered
+      await proxy.cut();
+      await proxy.restore();
+      await waitFor(() => acked !== undefined, 5_000, 'the acknowledgement answered');
+      expect(acked).toBe(true);
+      expect(await pending(channel)).toBe(0);
+    } finally {
+      await services.close();
+      await proxy.close();
     }
   });
 });

@@ -19,7 +19,10 @@ const settle =
 
 /**
  * Acknowledges an event in manual mode (`expectAck: true`): the broker forgets it. Returns
- * an fp-ts `Task` (run it), true when it settled the message.
+ * an fp-ts `Task` (run it) that resolves once the transport has carried the acknowledgement
+ * out (the broker has it: work done after the `await` is not undone by a crash, and not
+ * redone either): true then, false when the event was settled already or the acknowledgement
+ * failed (the error goes to `error$` and the broker delivers the event again).
  *
  * @example
  * ```ts

@@ -7,7 +7,7 @@ export interface DeliveryOwner {
   /** Every piece of work begun for `delivery` has ended. */
   idle(delivery: Delivery): void;
   /** `ackEvent` / `nackEvent` on the delivery. */
-  settleManually(delivery: Delivery, outcome: ManualOutcome): boolean;
+  settleManually(delivery: Delivery, outcome: ManualOutcome): Promise<boolean>;
   /** The delivery's abort signal was asked for: abort it if the drain gives up. */
   watch(delivery: Delivery): void;
 }
@@ -67,7 +67,7 @@ export class Delivery implements ListenerDelivery {
     (this.hooks ??= []).push(hook);
   }
 
-  settle(outcome: ManualOutcome): boolean {
+  settle(outcome: ManualOutcome): Promise<boolean> {
     return this.owner.settleManually(this, outcome);
   }
 

@@ -149,7 +149,8 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     if (settlement.outcome === 'wait') return;
     if (settlement.outcome === 'answer') {
       this.answer(event, settlement.error);
-      return this.settle(delivery, { outcome: 'ack' });
+      this.settle(delivery, { outcome: 'ack' });
+      return;
     }
     if (settlement.outcome === 'dead-letter') {
       const { reason, error } = settlement.info;
@@ -158,18 +159,18 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
     this.settle(delivery, settlement);
   }
 
-  private settle(delivery: Delivery, settlement: FinalSettlement): void {
+  private settle(delivery: Delivery, settlement: FinalSettlement): Promise<boolean> | boolean {
     this.watched.delete(delivery);
     if (!delivery.settled) this.telemetry.settled(delivery, settlement);
-    this.settler.settle(delivery, settlement);
+    return this.settler.settle(delivery, settlement);
   }
 
-  settleManually(delivery: Delivery, outcome: ManualOutcome): boolean {
+  /** Resolves once the transport carried the settlement out; false when it was settled already or could not be. */
+  async settleManually(delivery: Delivery, outcome: ManualOutcome): Promise<boolean> {
     if (delivery.settled) return false;
-    if (outcome === 'ack') this.settle(delivery, { outcome: 'ack' });
-    else if (outcome === 'resend') this.settle(delivery, { outcome: 'abandoned' });
-    else this.settle(delivery, { outcome: 'dead-letter', info: { reason: 'rejected', attempts: delivery.event.metadata?.attempt ?? 1 } });
-    return true;
+    if (outcome === 'ack') return this.settle(delivery, { outcome: 'ack' });
+    if (outcome === 'resend') return this.settle(delivery, { outcome: 'abandoned' });
+    return this.settle(delivery, { outcome: 'dead-letter', info: { reason: 'rejected', attempts: delivery.event.metadata?.attempt ?? 1 } });
   }
 
   watch(delivery: Delivery): void {
@@ -183,16 +184,16 @@ export class DeliveryMachine<T extends Transport = Transport> implements Listene
   }
 
   /** `ackEvent` by message (manual mode), or a raw acknowledgement. */
-  ackMessage(message: TransportMessage | undefined): void {
+  async ackMessage(message: TransportMessage | undefined): Promise<void> {
     const delivery = this.settler.find(message);
-    if (delivery) this.settleManually(delivery, 'ack');
-    else void this.transport.ackMessage(message);
+    if (delivery) await this.settleManually(delivery, 'ack');
+    else await this.transport.ackMessage(message);
   }
 
-  nackMessage(message: TransportMessage | undefined, resend?: boolean): void {
+  async nackMessage(message: TransportMessage | undefined, resend?: boolean): Promise<void> {
     const delivery = this.settler.find(message);
-    if (delivery) this.settleManually(delivery, resend ? 'resend' : 'reject');
-    else void this.transport.nackMessage(message, resend);
+    if (delivery) await this.settleManually(delivery, resend ? 'resend' : 'reject');
+    else await this.transport.nackMessage(message, resend);
   }
 
   deadLetterMessage: TransportLayerConnection['deadLetterMessage'] = (message, info) => this.transport.deadLetterMessage(message, info);

@@ -48,18 +48,27 @@ export class Settler {
     return delivery && !delivery.settled ? delivery : undefined;
   }
 
-  settle(delivery: Delivery, settlement: FinalSettlement): void {
-    if (!delivery.finish(settlement.outcome)) return;
+  /**
+   * Carries the settlement out (once); resolves true once the transport has done it, false when
+   * it failed (reported) or was not carried out (already settled, closing, or a retry that
+   * waits in process).
+   */
+  settle(delivery: Delivery, settlement: FinalSettlement): Promise<boolean> | boolean {
+    if (!delivery.finish(settlement.outcome)) return false;
     const { message } = delivery;
     if (settlement.outcome === 'retry' && !this.transport.retryMessage) {
-      if (this.stopped) return this.release(delivery);
+      if (this.stopped) {
+        this.release(delivery);
+        return false;
+      }
       const timer = setTimeout(() => {
         this.waiting.delete(timer);
         this.retryInProcess(delivery, settlement.attempt);
       }, settlement.delay);
       this.waiting.set(timer, delivery);
-      return;
+      return false;
     }
+    let result: Promise<boolean> | boolean = false;
     if (!this.stopped) {
       let done: void | Promise<void>;
       try {
@@ -74,9 +83,18 @@ export class Settler {
       } catch (error) {
         done = Promise.reject(error);
       }
-      if (done) done.catch(error => this.report(error, `could not ${settlement.outcome} a message; the broker will deliver it again`));
+      result = done
+        ? done.then(
+            () => true,
+            error => {
+              this.report(error, `could not ${settlement.outcome} a message; the broker will deliver it again`);
+              return false;
+            },
+          )
+        : true;
     }
     this.release(delivery);
+    return result;
   }
 
   /** The message left the machine: its key lets the next one go; a drain may be done. */

@@ -61,8 +61,13 @@ export interface ListenerDelivery extends DeliveryTracker {
   fail(error: unknown): void;
   /** Runs `hook` once the message is settled (`dedupe` releases its claim unless acknowledged). */
   onSettle(hook: (outcome: SettledOutcome) => void): void;
-  /** Settles it by hand (manual mode); false when it was settled already. */
-  settle(outcome: ManualOutcome): boolean;
+  /**
+   * Settles it by hand (manual mode). Resolves true once the transport has carried the
+   * settlement out (for an acknowledgement: the broker has it), false when it was settled
+   * already or the transport failed (the error goes to `error$`; the broker delivers the
+   * message again).
+   */
+  settle(outcome: ManualOutcome): Promise<boolean>;
 }
 
 /**
