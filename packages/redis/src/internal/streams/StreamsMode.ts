@@ -166,7 +166,9 @@ export class StreamsMode implements TransportMode {
     const keys = this.retryKeys();
     const data = toBytes(message.data);
     await this.replace(raw, { kind: 'retry', keys, entry: retryEntry(raw, data, retry.attempt), due });
-    this.timers.later(retry.delay, () => this.moveDue());
+    // a timer measures from the event loop's cached time, which may lag `due`'s Date.now()
+    // (by a long turn under load): move what is due by `due`, not by the clock when it fires
+    this.timers.later(retry.delay, () => this.moveDue(due));
   }
 
   async deadLetter(message: TransportMessage, info: DeadLetterInfo): Promise<void> {
@@ -204,8 +206,9 @@ export class StreamsMode implements TransportMode {
     return { retryQueue: keys.retryQueue, retryData: keys.retryData, stream: keys.channel };
   }
 
-  private moveDue(): Promise<void> {
-    return moveDueRetries(this.ctx.command, this.retryKeys(), this.ctx.options.maxLen).then(
+  /** Moves the retries due by now, or by `upTo` when that is later. */
+  private moveDue(upTo = 0): Promise<void> {
+    return moveDueRetries(this.ctx.command, this.retryKeys(), this.ctx.options.maxLen, Math.max(Date.now(), upTo)).then(
       () => undefined,
       error => this.ctx.report(error),
     );

@@ -46,8 +46,8 @@ export interface RetryKeys {
 }
 
 /** Moves up to `limit` due retries; returns how many moved. */
-export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: number | false, limit = 100): Promise<number> =>
-  Number(await MOVE_DUE.run(client, [keys.retryQueue, keys.retryData, keys.stream], [Date.now(), limit, maxLen === false ? 0 : maxLen, ...RETRY_FIELDS]));
+export const moveDueRetries = async (client: Redis, keys: RetryKeys, maxLen: number | false, now = Date.now(), limit = 100): Promise<number> =>
+  Number(await MOVE_DUE.run(client, [keys.retryQueue, keys.retryData, keys.stream], [now, limit, maxLen === false ? 0 : maxLen, ...RETRY_FIELDS]));
 
 /** A retry as it waits: its id in the sorted set, its fields in the hash (`<rid>|<name>` → value). */
 export interface RetryEntry {
