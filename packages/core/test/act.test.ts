@@ -1,4 +1,4 @@
-import { delay, firstValueFrom, from, lastValueFrom, Observable, of, Subject, throwError, toArray } from 'rxjs';
+import { delay, EMPTY, firstValueFrom, from, lastValueFrom, Observable, of, Subject, throwError, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { act, DELIVERY_TRACKER, DeliveryTracker, Event, EventMetadata, matchEvent, UNHANDLED_ERROR_SUFFIX } from '@tributary/core';
 
@@ -264,6 +264,34 @@ describe('act', () => {
       });
       expect(tracker.calls).toEqual(['matched', 'begin', 'end']);
       expect(tracker.ends).toEqual([[undefined]]);
+    });
+
+    test('a plain value, EMPTY, a string or nothing is done at once: outputs linked to the delivery, end called once, synchronously', () => {
+      const results: unknown[] = [{ type: 'Done' }, EMPTY, 'text', undefined, null];
+      for (const result of results) {
+        const tracker = createTracker();
+        const outputs: unknown[] = [];
+        let completed = false;
+        of(tracked(tracker))
+          .pipe(act(() => result as never))
+          .subscribe({ next: e => outputs.push(e), complete: () => (completed = true) });
+        // all of it before subscribe returned
+        expect(completed).toBe(true);
+        expect(tracker.calls).toEqual(['begin', 'end']);
+        expect(tracker.ends).toEqual([[undefined]]);
+        if (result === EMPTY || result === undefined || result === null) expect(outputs).toEqual([]);
+        else if (typeof result === 'string') expect(outputs).toEqual(['text']);
+        else expect(outputs).toEqual([{ type: 'Done', metadata: { [DELIVERY_TRACKER]: tracker } }]);
+      }
+    });
+
+    test('a set or a map is one output (as of() made it), not iterated', () => {
+      const set = new Set([1, 2]);
+      const outputs: unknown[] = [];
+      of(tracked(createTracker()))
+        .pipe(act(() => set as never))
+        .subscribe(e => outputs.push(e));
+      expect(outputs).toEqual([set]);
     });
 
     test('end is called only once the async work has completed', async () => {

@@ -1,4 +1,4 @@
-import { from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
+import { EMPTY, from, isObservable, Observable, ObservableInput, of, Subscription } from 'rxjs';
 import { DELIVERY_TRACKER } from '../event/deliveryTracker';
 import type { DeliveryTracker } from '../event/deliveryTracker';
 import { getDeliveryTracker } from '../event/getDeliveryTracker';
@@ -33,6 +33,17 @@ const toObservable = <O>(result: ActResult<O>): Observable<O> => {
   if (Array.isArray(result)) return from(result as O[]);
   return of(result as O);
 };
+
+/**
+ * A result known whole now: nothing, RxJS's `EMPTY`, or a single value (neither a stream, a
+ * promise nor an array). `of(value)` would emit it at once, synchronously, and complete.
+ */
+const isSettledResult = (result: unknown): boolean =>
+  result === undefined ||
+  result === null ||
+  result === EMPTY ||
+  (typeof result !== 'object' && typeof result !== 'function') ||
+  (typeof result === 'object' && !isObservable(result) && typeof (result as PromiseLike<unknown>).then !== 'function' && !Array.isArray(result) && typeof (result as Iterable<unknown>)[Symbol.iterator] !== 'function' && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function');
 
 const EMPTY_OF = <O>() => new Observable<O>(subscriber => subscriber.complete());
 
@@ -155,7 +166,21 @@ export function act<I extends Event, O = Event, E = never>(
         // already on the error path: a failing errorFn stream must not call errorFn again
         let recovering = !!event.error;
         try {
-          work$ = event.error ? onError(event.error) : toObservable(fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED));
+          if (event.error) work$ = onError(event.error);
+          else {
+            const result = fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED);
+            // a result that is not a stream is done now: no Observable, no subscription
+            if (isSettledResult(result)) {
+              try {
+                if (result !== undefined && result !== null && result !== EMPTY) subscriber.next(tracker ? linkToDelivery(result as O, tracker) : (result as O));
+              } finally {
+                end(undefined);
+                maybeComplete();
+              }
+              return;
+            }
+            work$ = toObservable(result);
+          }
         } catch (error) {
           recovering = true;
           work$ = onError(error);

@@ -1,7 +1,7 @@
 import { oversize } from '../internal/messageSize';
 import type { Context, Event, ReplyOf } from '@tributary/core';
 import type { Reader } from 'fp-ts/Reader';
-import { defer, map, mergeMap, Observable, of, throwError } from 'rxjs';
+import { Observable } from 'rxjs';
 import { fromTransportMessage, toTransportMessage } from '../internal/codec';
 import { outgoingEvent } from '../internal/outputs';
 import { replyError } from '../internal/replyError';
@@ -113,36 +113,64 @@ export const createClientApi = (
       const sent = connection ? checked(connection, target.maxMessageSize, message, event.type, c => c.publishMessage(event.type, message)) : ready().then(c => checked(c, target.maxMessageSize, message, event.type, () => c.publishMessage(event.type, message)));
       return endWhenSent(span, sent.then(taken('publication')));
     },
+    // one Observable per call, not defer + map + mergeMap: send is on the hot path too
     send: <R extends Event>(event: Event) =>
-      defer(async () => {
-        await isClosed();
-        const conn = connection ?? (await ready());
-        const out = outgoingEvent(event);
-        const producing = startProducerSpan(system, 'send', target.channel, out, event);
-        const timeout = target.timeout ?? conn.config.timeout;
-        // the envelope is the whole message: a transport that picks the reply address has it framed in
-        const reframe =
-          target.wire === 'envelope'
-            ? (routing: { replyTo: string; correlationId: string }) => {
-                const data = toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
-                const tooLarge = oversize(data, target.maxMessageSize, target.channel);
-                if (tooLarge) throw tooLarge;
-                return data;
-              }
-            : undefined;
-        // such a transport never reads the first framing: the request is encoded once, in reframe
-        const framed = reframe !== undefined && target.framesRequests === true;
-        const message = toTransportMessage(out, framed ? 'object' : target.wire, transformer, true);
-        const tooLarge = framed ? undefined : oversize(message.data, target.maxMessageSize, target.channel);
-        if (tooLarge) {
-          producing?.end(tooLarge);
-          throw tooLarge;
-        }
-        return endWhenSent(producing, conn.sendMessage(target.channel, message, reframe ? { timeout, reframe } : { timeout }));
-      }).pipe(
-        map(reply => fromTransportMessage(reply, target.wire, transformer)),
-        mergeMap(reply => (reply.error !== undefined && reply.error !== null && reply.error !== false ? throwError(() => replyError(reply)) : of(reply as R))),
-      ),
+      new Observable<R>(subscriber => {
+        let active = true;
+        const request = (conn: TransportLayerConnection): Promise<TransportMessage> => {
+          const out = outgoingEvent(event);
+          const producing = startProducerSpan(system, 'send', target.channel, out, event);
+          const timeout = target.timeout ?? conn.config.timeout;
+          // the envelope is the whole message: a transport that picks the reply address has it framed in
+          const reframe =
+            target.wire === 'envelope'
+              ? (routing: { replyTo: string; correlationId: string }) => {
+                  const data = toTransportMessage({ type: out.type, payload: out.payload, error: out.error, metadata: Object.assign({}, out.metadata, routing) }, target.wire, transformer, true).data;
+                  const tooLarge = oversize(data, target.maxMessageSize, target.channel);
+                  if (tooLarge) throw tooLarge;
+                  return data;
+                }
+              : undefined;
+          // such a transport never reads the first framing: the request is encoded once, in reframe
+          const framed = reframe !== undefined && target.framesRequests === true;
+          const message = toTransportMessage(out, framed ? 'object' : target.wire, transformer, true);
+          const tooLarge = framed ? undefined : oversize(message.data, target.maxMessageSize, target.channel);
+          if (tooLarge) {
+            producing?.end(tooLarge);
+            throw tooLarge;
+          }
+          return endWhenSent(producing, conn.sendMessage(target.channel, message, reframe ? { timeout, reframe } : { timeout }));
+        };
+        let sending: Promise<TransportMessage>;
+        if (closed) sending = isClosed()!;
+        else if (connection) {
+          try {
+            sending = request(connection);
+          } catch (error) {
+            sending = Promise.reject(error);
+          }
+        } else sending = ready().then(request);
+        sending.then(
+          answer => {
+            if (!active) return;
+            let reply: Event;
+            try {
+              reply = fromTransportMessage(answer, target.wire, transformer);
+            } catch (error) {
+              return subscriber.error(error);
+            }
+            if (reply.error !== undefined && reply.error !== null && reply.error !== false) return subscriber.error(replyError(reply));
+            subscriber.next(reply as R);
+            subscriber.complete();
+          },
+          error => {
+            if (active) subscriber.error(error);
+          },
+        );
+        return () => {
+          active = false;
+        };
+      }),
     health: () => health.health(),
     close: async () => {
       closed = true;
