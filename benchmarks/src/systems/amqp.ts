@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as amqplib from 'amqplib';
 import { Transport } from '@tributary/messaging';
 import { resolveRetryOptions, retryDelay } from '@tributary/messaging/transport';
@@ -37,12 +38,33 @@ export const tributaryAmqp = (tag: string): Promise<BenchSystem> =>
   tributaryService(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
 
 /**
+ * What Tributary puts on the wire with each message, for the raw variant that carries it too:
+ * an envelope with `metadata` (a UUID, the time, the correlation id, the cause), and the same
+ * AMQP properties and `x-timestamp-ms` / `x-causation-id` headers.
+ */
+const withMetadata = (event: BenchEvent, extra: { correlationId?: string; replyTo?: string; causationId?: string } = {}): { body: Buffer; options: amqplib.Options.Publish } => {
+  const id = randomUUID();
+  const timestamp = Date.now();
+  const correlationId = extra.correlationId ?? id;
+  const metadata: Record<string, unknown> = { id, timestamp, correlationId };
+  if (extra.causationId !== undefined) metadata.causationId = extra.causationId;
+  if (extra.replyTo !== undefined) metadata.replyTo = extra.replyTo;
+  const headers: Record<string, unknown> = { 'x-timestamp-ms': timestamp };
+  if (extra.causationId !== undefined) headers['x-causation-id'] = extra.causationId;
+  const options: amqplib.Options.Publish = { contentType: 'application/json', persistent: true, headers, messageId: id, correlationId, type: event.type, timestamp: Math.floor(timestamp / 1000) };
+  if (extra.replyTo !== undefined) options.replyTo = extra.replyTo;
+  return { body: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload, metadata })), options };
+};
+
+/**
  * Raw amqplib, doing the same job with the same guarantees: a durable queue, persistent
  * messages, a confirm channel for emits, acknowledgements after processing (prefetch 32, as
  * Tributary's default), JSON both ways, direct reply-to RPC, TCP_NODELAY. Client and service
- * have a connection each, as Tributary's have.
+ * have a connection each, as Tributary's have. With `metadata`, it also carries what Tributary
+ * carries per message (`withMetadata`) and reads it back on receipt: the part of Tributary's
+ * overhead that is the wire format, not the framework.
  */
-export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
+export const rawAmqp = async (tag: string, metadata = false): Promise<BenchSystem> => {
   const counter = new Counter();
   const service = await amqplib.connect(AMQP_URL, { noDelay: true });
   const client = await amqplib.connect(AMQP_URL, { noDelay: true });
@@ -52,10 +74,24 @@ export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
   await serviceChannel.consume(tag, message => {
     if (!message) return;
     const event = JSON.parse(message.content.toString());
+    if (metadata) {
+      // what a consumer reads back: the properties, the headers, the envelope's metadata
+      const { properties } = message;
+      const meta = event.metadata ?? {};
+      meta.timestamp = Number(properties.headers?.['x-timestamp-ms'] ?? meta.timestamp);
+      meta.id = String(properties.messageId);
+      meta.correlationId = String(properties.correlationId);
+    }
     if (event.type === 'OrderPlaced') counter.hit();
     else if (event.type === 'Ping') {
-      const reply = Buffer.from(JSON.stringify({ type: 'Pong', payload: event.payload }));
-      serviceChannel.sendToQueue(message.properties.replyTo, reply, { correlationId: message.properties.correlationId, contentType: 'application/json' });
+      const { correlationId, replyTo } = message.properties;
+      if (metadata) {
+        const { body, options } = withMetadata({ type: 'Pong', payload: event.payload }, { correlationId, causationId: event.metadata?.id });
+        serviceChannel.sendToQueue(replyTo, body, options);
+      } else {
+        const reply = Buffer.from(JSON.stringify({ type: 'Pong', payload: event.payload }));
+        serviceChannel.sendToQueue(replyTo, reply, { correlationId, contentType: 'application/json' });
+      }
     }
     serviceChannel.ack(message);
   });
@@ -78,23 +114,20 @@ export const rawAmqp = async (tag: string): Promise<BenchSystem> => {
     emit: {
       emit: event =>
         new Promise<void>((resolve, reject) => {
-          confirmChannel.sendToQueue(tag, Buffer.from(JSON.stringify(event)), { persistent: true, contentType: 'application/json' }, error =>
-            error ? reject(error) : resolve(),
-          );
+          const { body, options } = metadata ? withMetadata(event) : { body: Buffer.from(JSON.stringify(event)), options: { persistent: true, contentType: 'application/json' } };
+          confirmChannel.sendToQueue(tag, body, options, error => (error ? reject(error) : resolve()));
         }),
       processed: counter,
     },
     send: {
       send: event =>
         new Promise(resolve => {
-          const correlationId = String(next++);
+          const correlationId = metadata ? randomUUID() : String(next++);
           pending.set(correlationId, resolve);
-          rpcChannel.sendToQueue(tag, Buffer.from(JSON.stringify(event)), {
-            correlationId,
-            replyTo: DIRECT_REPLY_TO,
-            persistent: true,
-            contentType: 'application/json',
-          });
+          const { body, options } = metadata
+            ? withMetadata(event, { correlationId, replyTo: DIRECT_REPLY_TO })
+            : { body: Buffer.from(JSON.stringify(event)), options: { correlationId, replyTo: DIRECT_REPLY_TO, persistent: true, contentType: 'application/json' } };
+          rpcChannel.sendToQueue(tag, body, options);
         }),
     },
     close: async () => {
@@ -131,7 +164,8 @@ export const moleculerAmqp = (tag: string): Promise<BenchSystem> =>
 
 const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryAmqp,
-  raw: rawAmqp,
+  raw: tag => rawAmqp(tag),
+  'raw-metadata': tag => rawAmqp(tag, true),
   marble: marbleAmqp,
   nest: nestAmqpSystem,
   moleculer: moleculerAmqp,
@@ -141,6 +175,7 @@ const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
 export const amqpSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
   { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
+  { id: 'raw-metadata', side: 'raw', label: "amqplib + Tributary's metadata", n: n.raw, unavailable: () => environment.rabbitmq },
   { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq },
   { id: 'nest', side: 'nest', label: 'NestJS RMQ', n: n.nest ?? n.raw, unavailable: () => environment.rabbitmq },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP', n: n.moleculer ?? n.raw, unavailable: () => environment.rabbitmq },
