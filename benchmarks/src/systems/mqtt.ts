@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type * as Net from 'node:net';
 import { connect } from 'mqtt';
 import type { IClientOptions, MqttClient } from 'mqtt';
@@ -83,16 +84,21 @@ export const tributaryMqtt = (tag: string): Promise<BenchSystem> =>
  * the reply (mqtt.js sends PUBACKs only when `handleMessage` calls back, one message at a
  * time, so waiting for the reply there would serialise the service).
  */
-export const rawMqtt = async (tag: string): Promise<BenchSystem> => {
+export const rawMqtt = async (tag: string, metadata = false): Promise<BenchSystem> => {
   const counter = new Counter();
   const service = await open({ clientId: `${tag}-raw-service`, clean: false, properties: { sessionExpiryInterval: 3600, receiveMaximum: 32 } });
   const client = await open({ clientId: `${tag}-raw-client`, clean: true, properties: { receiveMaximum: 32 } });
   service.on('message', (_topic, payload, packet) => {
-    const event = JSON.parse(payload.toString()) as BenchEvent;
+    const event = JSON.parse(payload.toString()) as BenchEvent & { metadata?: Record<string, unknown> };
+    if (metadata) readMetadata(event, packet.properties?.userProperties);
     if (event.type === 'OrderPlaced') counter.hit();
     else if (event.type === 'Ping') {
       const { responseTopic, correlationData } = packet.properties ?? {};
-      if (responseTopic) service.publish(responseTopic, JSON.stringify({ type: 'Pong', payload: event.payload }), { qos: 1, properties: { correlationData } });
+      if (!responseTopic) return;
+      if (metadata) {
+        const { body, properties } = withMetadata({ type: 'Pong', payload: event.payload }, { correlationId: correlationData!.toString(), causationId: event.metadata?.id as string });
+        service.publish(responseTopic, body, { qos: 1, properties });
+      } else service.publish(responseTopic, JSON.stringify({ type: 'Pong', payload: event.payload }), { qos: 1, properties: { correlationData } });
     }
   });
   await service.subscribeAsync(`$share/${tag}/${tag}`, { qos: 1 });
@@ -103,23 +109,36 @@ export const rawMqtt = async (tag: string): Promise<BenchSystem> => {
     const resolve = id === undefined ? undefined : pending.get(id);
     if (!resolve) return;
     pending.delete(id!);
-    resolve(JSON.parse(payload.toString()));
+    const reply = JSON.parse(payload.toString());
+    if (metadata) readMetadata(reply, packet.properties?.userProperties);
+    resolve(reply);
   });
   await client.subscribeAsync(replyTopic, { qos: 1 });
   let next = 0;
   return {
-    emit: { emit: event => client.publishAsync(tag, JSON.stringify(event), { qos: 1 }), processed: counter },
+    emit: {
+      emit: event => {
+        if (!metadata) return client.publishAsync(tag, JSON.stringify(event), { qos: 1 });
+        const { body, properties } = withMetadata(event);
+        return client.publishAsync(tag, body, { qos: 1, properties });
+      },
+      processed: counter,
+    },
     send: {
       send: event =>
         new Promise((resolve, reject) => {
-          const correlationId = String(next++);
+          const correlationId = metadata ? randomUUID() : String(next++);
           pending.set(correlationId, resolve);
-          client.publish(tag, JSON.stringify(event), { qos: 1, properties: { responseTopic: replyTopic, correlationData: Buffer.from(correlationId) } }, error => {
+          const done = (error?: Error) => {
             if (error) {
               pending.delete(correlationId);
               reject(error);
             }
-          });
+          };
+          if (metadata) {
+            const { body, properties } = withMetadata(event, { correlationId });
+            client.publish(tag, body, { qos: 1, properties: { ...properties, responseTopic: replyTopic } }, done);
+          } else client.publish(tag, JSON.stringify(event), { qos: 1, properties: { responseTopic: replyTopic, correlationData: Buffer.from(correlationId) } }, done);
         }),
     },
     close: async () => {
@@ -128,6 +147,41 @@ export const rawMqtt = async (tag: string): Promise<BenchSystem> => {
       await service.endAsync(false, { properties: { sessionExpiryInterval: 0 } }).catch(() => undefined);
     },
   };
+};
+
+/**
+ * What Tributary puts on the wire with each MQTT message, for the raw variant that carries it
+ * too: an envelope with `metadata` (a UUID, the time, the correlation id, the cause), the
+ * `x-message-id`, `x-type`, `x-timestamp-ms` (and `x-causation-id`) user properties, the
+ * content type and the correlation data.
+ */
+const withMetadata = (
+  event: BenchEvent,
+  extra: { correlationId?: string; causationId?: string } = {},
+): { body: string; properties: { contentType: string; userProperties: Record<string, string>; correlationData: Buffer } } => {
+  const id = randomUUID();
+  const timestamp = Date.now();
+  const correlationId = extra.correlationId ?? id;
+  const meta: Record<string, unknown> = { id, timestamp, correlationId };
+  const userProperties: Record<string, string> = { 'x-message-id': id, 'x-type': event.type, 'x-timestamp-ms': String(timestamp) };
+  if (extra.causationId !== undefined) {
+    meta.causationId = extra.causationId;
+    userProperties['x-causation-id'] = extra.causationId;
+  }
+  return { body: JSON.stringify({ type: event.type, payload: event.payload, metadata: meta }), properties: { contentType: 'application/json', userProperties, correlationData: Buffer.from(correlationId) } };
+};
+
+/** What a consumer reads back: the user properties over the envelope's metadata. */
+const readMetadata = (event: { metadata?: Record<string, unknown> }, user: Record<string, string | string[]> | undefined): void => {
+  const meta = (event.metadata ??= {});
+  const last = (name: string) => {
+    const value = user?.[name];
+    return Array.isArray(value) ? value[value.length - 1] : value;
+  };
+  meta.id = last('x-message-id');
+  meta.timestamp = Number(last('x-timestamp-ms'));
+  const causation = last('x-causation-id');
+  if (causation !== undefined) meta.causationId = causation;
 };
 
 /** `@nestjs/microservices` loaded on first use (only the NestJS cells load it). */
@@ -159,7 +213,8 @@ export const moleculerMqtt = (tag: string): Promise<BenchSystem> => {
 
 const MQTT_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryMqtt,
-  raw: rawMqtt,
+  raw: tag => rawMqtt(tag),
+  'raw-metadata': tag => rawMqtt(tag, true),
   nest: nestMqtt,
   moleculer: moleculerMqtt,
 };
@@ -168,6 +223,7 @@ const MQTT_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
 export const mqttSystems = (n: { tributary: number; raw: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.MQTT (QoS 1)', n: n.tributary, unavailable: () => environment.mqtt ?? environment.tributaryMqtt },
   { id: 'raw', side: 'raw', label: 'mqtt.js QoS 1', n: n.raw, unavailable: () => environment.mqtt },
+  { id: 'raw-metadata', side: 'raw', label: "mqtt.js QoS 1 + Tributary's metadata", n: n.raw, unavailable: () => environment.mqtt },
   { id: 'nest', side: 'nest', label: 'NestJS MQTT', n: n.nest ?? n.raw, unavailable: () => environment.mqtt },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer MQTT', n: n.moleculer ?? n.raw, unavailable: () => environment.mqtt },
 ];
