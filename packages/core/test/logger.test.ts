@@ -136,3 +136,47 @@ describe('createLogger', () => {
     expect(ask(LoggerToken)).toEqual(O.some(logger));
   });
 });
+
+describe('createLogger: writing never throws', () => {
+  test('data JSON cannot hold (a bigint, a cycle, a throwing toJSON) is written as text, in both formats', () => {
+    const cyclic: Record<string, unknown> = { name: 'order' };
+    cyclic.self = cyclic;
+    const hostile = { toJSON: () => { throw new Error('no JSON for you'); } };
+    for (const format of ['pretty', 'json'] as const) {
+      const { lines, write } = collector();
+      const logger = createLogger({ level: 'debug', format, write });
+      expect(() => logger({ tag: 'app', type: 'T', message: 'big', data: { amount: 12345678901234567890n } })()).not.toThrow();
+      expect(() => logger({ tag: 'app', type: 'T', message: 'cycle', data: { order: cyclic } })()).not.toThrow();
+      expect(() => logger({ tag: 'app', type: 'T', message: 'hostile', data: { hostile } })()).not.toThrow();
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toContain('12345678901234567890');
+      expect(lines[1]).toContain('[Circular]');
+      expect(lines[1]).toContain('order');
+      expect(lines[2]).toContain('no JSON for you');
+      if (format === 'json') for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    }
+  });
+
+  test('stdout a closed pipe (EPIPE): the process goes on, lines are dropped', async () => {
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    // a process logging with the built default logger; its reader goes away after the first line
+    const script = `
+      const { createLogger, LoggerLevel } = require(${JSON.stringify(path.resolve(__dirname, '../dist/index.js'))});
+      const logger = createLogger({ level: 'info' });
+      let n = 0;
+      const timer = setInterval(() => {
+        logger({ tag: 'app', type: 'Tick', message: 'line ' + n, level: LoggerLevel.INFO })();
+        if (++n === 200) { clearInterval(timer); process.stderr.write('done\\n'); }
+      }, 2);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' } });
+    let stderr = '';
+    child.stderr!.on('data', chunk => (stderr += String(chunk)));
+    await new Promise<void>(resolve => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy(); // the reader is gone: the next writes fail with EPIPE
+    const code = await new Promise<number | null>(resolve => child.once('exit', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).toContain('done');
+    expect(code).toBe(0);
+  }, 20_000);
+});

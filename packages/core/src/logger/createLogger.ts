@@ -1,4 +1,6 @@
 import { Logger, LoggerLevel, LoggerOptions } from './logger.interface';
+import { safeJson } from '../internal/safeJson';
+import { writeStdoutLine } from '../internal/stdoutLines';
 
 /**
  * Options of {@link createLogger}.
@@ -35,7 +37,9 @@ const envLevel = (): LoggerConfig['level'] | undefined => {
 
 /**
  * Creates the default logger: levels, pretty or JSON lines; records below the level cost
- * nothing.
+ * nothing. Writing a record never throws: data that JSON cannot hold (a `bigint`, a cycle)
+ * is written as text, and when stdout is a closed pipe (`EPIPE`) lines are dropped instead
+ * of the process ending.
  *
  * @example
  * ```ts
@@ -51,12 +55,12 @@ export const createLogger = (config: LoggerConfig = {}): Logger => {
   const level = config.level ?? envLevel() ?? DEFAULT_LOGGER_CONFIG.level;
   const min = rank[level];
   const format = config.format ?? (process.env.LOG_FORMAT === 'json' ? 'json' : DEFAULT_LOGGER_CONFIG.format);
-  const write = config.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  const write = config.write ?? writeStdoutLine;
   const render = (opts: LoggerOptions, r: number): string => {
     if (format === 'json') {
-      return JSON.stringify({ time: new Date().toISOString(), level: nameOf(r), tag: opts.tag, type: opts.type, message: opts.message, ...opts.data });
+      return safeJson({ time: new Date().toISOString(), level: nameOf(r), tag: opts.tag, type: opts.type, message: opts.message, ...opts.data });
     }
-    const data = opts.data ? ' ' + JSON.stringify(opts.data) : '';
+    const data = opts.data ? ' ' + safeJson(opts.data) : '';
     return `${new Date().toISOString()} ${nameOf(r).toUpperCase().padEnd(5)} [${opts.tag}] ${opts.type}: ${opts.message}${data}`;
   };
   return opts => {
