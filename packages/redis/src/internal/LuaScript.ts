@@ -21,3 +21,19 @@ export class LuaScript {
     }
   }
 }
+
+/**
+ * Lua for scripts that add a stream entry: `xadd(stream, maxLen, values, from)` runs `XADD
+ * stream [MAXLEN ~ maxLen] * values[from..]` (`maxLen` 0: no trimming) and returns the id.
+ */
+export const LUA_XADD = `
+local function xadd(stream, maxLen, values, from)
+  local args = { stream }
+  if maxLen > 0 then
+    args[#args + 1] = 'MAXLEN'; args[#args + 1] = '~'; args[#args + 1] = maxLen
+  end
+  args[#args + 1] = '*'
+  for i = from, #values do args[#args + 1] = values[i] end
+  return redis.call('XADD', unpack(args))
+end
+`;

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { LuaScript } from '../LuaScript';
+import { LUA_XADD, LuaScript } from '../LuaScript';
 
 /**
  * The idempotent producer: adds an entry unless its message id was already added to the same
@@ -9,16 +9,9 @@ import { LuaScript } from '../LuaScript';
  * KEYS: stream, id key[, topic index]. ARGV: window ms, MAXLEN (0: none), topic ('' : none),
  * then the entry's fields. Returns -1 for a duplicate, else SADD's answer (1: a new topic) or 0.
  */
-const ADD = new LuaScript(`
+const ADD = new LuaScript(`${LUA_XADD}
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
-local args = { KEYS[1] }
-local maxLen = tonumber(ARGV[2])
-if maxLen > 0 then
-  args[#args + 1] = 'MAXLEN'; args[#args + 1] = '~'; args[#args + 1] = maxLen
-end
-args[#args + 1] = '*'
-for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
-local id = redis.call('XADD', unpack(args))
+local id = xadd(KEYS[1], tonumber(ARGV[2]), ARGV, 4)
 redis.call('SET', KEYS[2], id, 'PX', tonumber(ARGV[1]))
 if ARGV[3] ~= '' then return redis.call('SADD', KEYS[3], ARGV[3]) end
 return 0

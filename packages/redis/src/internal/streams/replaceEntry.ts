@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { LuaScript } from '../LuaScript';
+import { LUA_XADD, LuaScript } from '../LuaScript';
 import { xaddArgs } from '../deadLetterFields';
 import { sameSlot } from '../keys';
 import type { RetryEntry, RetryKeys } from './retryScript';
@@ -15,17 +15,10 @@ import type { StreamRaw } from './streamMessage';
  * ARGV: group, entry id, `add` | `retry`; `add`: MAXLEN (0: none), fields;
  * `retry`: due ms, rid, then the hash's field/value pairs. Returns 1 if written, 0 if not pending.
  */
-const ACK_THEN_WRITE = new LuaScript(`
+const ACK_THEN_WRITE = new LuaScript(`${LUA_XADD}
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 if ARGV[3] == 'add' then
-  local args = { KEYS[2] }
-  local maxLen = tonumber(ARGV[4])
-  if maxLen > 0 then
-    args[#args + 1] = 'MAXLEN'; args[#args + 1] = '~'; args[#args + 1] = maxLen
-  end
-  args[#args + 1] = '*'
-  for i = 5, #ARGV do args[#args + 1] = ARGV[i] end
-  redis.call('XADD', unpack(args))
+  xadd(KEYS[2], tonumber(ARGV[4]), ARGV, 5)
 else
   redis.call('HSET', KEYS[2], unpack(ARGV, 6))
   redis.call('ZADD', KEYS[3], tonumber(ARGV[4]), ARGV[5])
