@@ -4,6 +4,7 @@ import { firstValueFrom, Observable, Subscription, take, timeout, toArray } from
 import type { Event } from '@tributary/core';
 import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { createTransportLayer, RedisStrategyOptions } from '@tributary/redis';
+import { createTcpProxy, TcpProxy } from '@tributary/testing/conformance';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -96,3 +97,27 @@ export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTi
 /** The first `n` values of a stream, within `ms`. */
 export const firstN = <T>(source$: Observable<T>, n: number, ms = 5_000): Promise<T[]> =>
   firstValueFrom(source$.pipe(take(n), toArray(), timeout(ms)));
+
+/**
+ * A fresh test bed for each test, and a loopback proxy to Redis made on first ask (for cuts and
+ * lost answers); after each test the proxy is restored, the bed closed, the proxy closed.
+ */
+export const bedWithProxy = (): { readonly bed: RedisTestBed; proxy(): Promise<TcpProxy> } => {
+  let bed: RedisTestBed;
+  let proxy: TcpProxy | undefined;
+  beforeEach(() => {
+    bed = new RedisTestBed();
+  });
+  afterEach(async () => {
+    await proxy?.restore();
+    await bed.close();
+    await proxy?.close();
+    proxy = undefined;
+  });
+  return {
+    get bed() {
+      return bed;
+    },
+    proxy: async () => (proxy ??= await createTcpProxy({ port: 6379 })),
+  };
+};

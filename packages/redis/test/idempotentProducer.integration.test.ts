@@ -1,7 +1,6 @@
 import { BrokerUnavailableError } from '@tributary/messaging';
 import type { TransportLayerConnection } from '@tributary/messaging/transport';
-import { createTcpProxy, TcpProxy } from '@tributary/testing/conformance';
-import { outgoing, RedisTestBed, sleep } from './helpers';
+import { outgoing, bedWithProxy, RedisTestBed, sleep } from './helpers';
 
 /** Every entry's `id` field in a stream, in order. */
 const idsIn = async (bed: RedisTestBed, stream: string): Promise<string[]> => {
@@ -18,58 +17,46 @@ const idsIn = async (bed: RedisTestBed, stream: string): Promise<string[]> => {
 const event = (id: string, type = 'Ordered') => outgoing({ type, payload: { id }, metadata: { id } });
 
 describe('@tributary/redis streams: the idempotent producer', () => {
-  let bed: RedisTestBed;
-  let proxy: TcpProxy | undefined;
-
-  beforeEach(() => {
-    bed = new RedisTestBed();
-  });
-
-  afterEach(async () => {
-    await proxy?.restore();
-    await bed.close();
-    await proxy?.close();
-    proxy = undefined;
-  });
+  const world = bedWithProxy();
 
   test('a message re-sent with the same id within the window adds no second entry; another id, or idempotenceWindow: 0, does', async () => {
-    const channel = bed.channel('idem');
-    const client = await bed.connect({ channel, mode: 'streams' }, false);
+    const channel = world.bed.channel('idem');
+    const client = await world.bed.connect({ channel, mode: 'streams' }, false);
     await client.emitMessage(channel, event('a'));
     await client.emitMessage(channel, event('a'));
     await Promise.all([client.emitMessage(channel, event('b')), client.emitMessage(channel, event('b'))]);
-    expect(await idsIn(bed, bed.key(channel))).toEqual(['a', 'b']);
-    expect(Number(await bed.admin.pttl(`${bed.key(channel)}:ids:a`))).toBeGreaterThan(100_000);
+    expect(await idsIn(world.bed, world.bed.key(channel))).toEqual(['a', 'b']);
+    expect(Number(await world.bed.admin.pttl(`${world.bed.key(channel)}:ids:a`))).toBeGreaterThan(100_000);
 
-    const off = bed.channel('plain');
-    const plain = await bed.connect({ channel: off, mode: 'streams', idempotenceWindow: 0 }, false);
+    const off = world.bed.channel('plain');
+    const plain = await world.bed.connect({ channel: off, mode: 'streams', idempotenceWindow: 0 }, false);
     await plain.emitMessage(off, event('a'));
     await plain.emitMessage(off, event('a'));
-    expect(await idsIn(bed, bed.key(off))).toEqual(['a', 'a']);
+    expect(await idsIn(world.bed, world.bed.key(off))).toEqual(['a', 'a']);
   });
 
   test('the window expires: after it, the same id is a new entry', async () => {
-    const channel = bed.channel('expiry');
-    const client = await bed.connect({ channel, mode: 'streams', idempotenceWindow: 150 }, false);
+    const channel = world.bed.channel('expiry');
+    const client = await world.bed.connect({ channel, mode: 'streams', idempotenceWindow: 150 }, false);
     await client.emitMessage(channel, event('x'));
     await client.emitMessage(channel, event('x'));
     await sleep(300);
     await client.emitMessage(channel, event('x'));
-    expect(await idsIn(bed, bed.key(channel))).toEqual(['x', 'x']);
+    expect(await idsIn(world.bed, world.bed.key(channel))).toEqual(['x', 'x']);
   });
 
   test('publish is idempotent too, and still indexes the type', async () => {
-    const channel = bed.channel('pub');
-    const client = await bed.connect({ channel, mode: 'streams' }, false);
-    const type = `Shipped${bed.id.slice(0, 6)}`;
+    const channel = world.bed.channel('pub');
+    const client = await world.bed.connect({ channel, mode: 'streams' }, false);
+    const type = `Shipped${world.bed.id.slice(0, 6)}`;
     await client.publishMessage!(type, event('p', type));
     await client.publishMessage!(type, event('p', type));
-    expect(await idsIn(bed, bed.key(`topic:${type}`))).toEqual(['p']);
-    expect(await bed.admin.sismember(bed.key('topic-index'), type)).toBe(1);
+    expect(await idsIn(world.bed, world.bed.key(`topic:${type}`))).toEqual(['p']);
+    expect(await world.bed.admin.sismember(world.bed.key('topic-index'), type)).toBe(1);
   });
 
   test('rejects with a typed option error for a negative window', async () => {
-    await expect(bed.connect({ channel: bed.channel('bad'), mode: 'streams', idempotenceWindow: -1 }, false)).rejects.toThrow(/idempotenceWindow/);
+    await expect(world.bed.connect({ channel: world.bed.channel('bad'), mode: 'streams', idempotenceWindow: -1 }, false)).rejects.toThrow(/idempotenceWindow/);
   });
 
   /**
@@ -78,9 +65,9 @@ describe('@tributary/redis streams: the idempotent producer', () => {
    * producer, re-sending every rejected emit with its id gives exactly one entry per id.
    */
   test('connection cuts while emitting: every rejection is maybeDelivered or known-unsent; re-sending rejected emits gives 0 lost and 0 duplicates', async () => {
-    proxy = await createTcpProxy({ port: 6379 });
-    const channel = bed.channel('cuts');
-    const client = await bed.connect({ host: `redis://127.0.0.1:${proxy.port}`, channel, mode: 'streams', timeout: 1_500 }, false);
+    const proxy = await world.proxy();
+    const channel = world.bed.channel('cuts');
+    const client = await world.bed.connect({ host: `redis://127.0.0.1:${proxy.port}`, channel, mode: 'streams', timeout: 1_500 }, false);
     const total = 6_000;
     const rejected: Array<{ id: string; error: unknown }> = [];
     const emitAll = async (): Promise<void> => {
@@ -92,9 +79,9 @@ describe('@tributary/redis streams: the idempotent producer', () => {
     const cuts = (async () => {
       for (let i = 0; i < 4; i++) {
         await sleep(60 + i * 40);
-        await proxy!.cut();
+        await proxy.cut();
         await sleep(i % 2 ? 2_000 : 30); // short cuts (requeued), and one past the timeout
-        await proxy!.restore();
+        await proxy.restore();
       }
     })();
     await Promise.all([emitAll(), cuts]);
@@ -102,7 +89,7 @@ describe('@tributary/redis streams: the idempotent producer', () => {
     const maybe = rejected.filter(r => r.error instanceof BrokerUnavailableError && r.error.maybeDelivered).length;
     const unsent = rejected.filter(r => r.error instanceof BrokerUnavailableError && !r.error.maybeDelivered).length;
     expect(maybe + unsent).toBe(rejected.length); // nothing else: no raw AbortError
-    const storedBefore = new Set(await idsIn(bed, bed.key(channel)));
+    const storedBefore = new Set(await idsIn(world.bed, world.bed.key(channel)));
     const storedAlthoughRejected = rejected.filter(r => storedBefore.has(r.id)).length;
 
     await sleep(300); // commands ioredis re-sends after the reconnection land first
@@ -117,7 +104,7 @@ describe('@tributary/redis streams: the idempotent producer', () => {
         }
       }
     }
-    const ids = await idsIn(bed, bed.key(channel));
+    const ids = await idsIn(world.bed, world.bed.key(channel));
     const counts = new Map<string, number>();
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     const lost = Array.from({ length: total }, (_, i) => `m${i}`).filter(id => !counts.has(id)).length;
@@ -139,10 +126,10 @@ describe('@tributary/redis streams: the idempotent producer', () => {
       }
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
-    const on = bed.channel('bench-on');
-    const off = bed.channel('bench-off');
-    const withScript = await bed.connect({ channel: on, mode: 'streams' }, false);
-    const plain = await bed.connect({ channel: off, mode: 'streams', idempotenceWindow: 0 }, false);
+    const on = world.bed.channel('bench-on');
+    const off = world.bed.channel('bench-off');
+    const withScript = await world.bed.connect({ channel: on, mode: 'streams' }, false);
+    const plain = await world.bed.connect({ channel: off, mode: 'streams', idempotenceWindow: 0 }, false);
     await time(withScript, on, 1_000, 'warm'); // warm up
     await time(plain, off, 1_000, 'warm');
     const n = 10_000;
@@ -152,6 +139,6 @@ describe('@tributary/redis streams: the idempotent producer', () => {
       `[idempotent producer] ${n} emits: script ${Math.round((n / msOn) * 1000)}/s (${msOn.toFixed(0)} ms), ` +
         `plain XADD ${Math.round((n / msOff) * 1000)}/s (${msOff.toFixed(0)} ms)\n`,
     );
-    expect(await bed.admin.xlen(bed.key(on))).toBe(n + 1_000);
+    expect(await world.bed.admin.xlen(world.bed.key(on))).toBe(n + 1_000);
   }, 60_000);
 });

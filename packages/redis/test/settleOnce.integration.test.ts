@@ -4,9 +4,8 @@
  * first one may have run (the CI chaos run once ended with the poison message dead-lettered
  * twice). Real Redis; the lost answers and the cut come from a loopback proxy.
  */
-import { createTcpProxy, TcpProxy } from '@tributary/testing/conformance';
 import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
-import { outgoing, RedisTestBed, sleep } from './helpers';
+import { outgoing, bedWithProxy, RedisTestBed, sleep } from './helpers';
 
 /** Every entry of a stream as its field map. */
 const entries = async (bed: RedisTestBed, stream: string): Promise<Array<Record<string, string>>> => {
@@ -23,27 +22,15 @@ const waitFor = async (check: () => Promise<boolean> | boolean, ms: number): Pro
 };
 
 describe('@tributary/redis streams: settlements written once', () => {
-  let bed: RedisTestBed;
-  let proxy: TcpProxy | undefined;
-
-  beforeEach(() => {
-    bed = new RedisTestBed();
-  });
-
-  afterEach(async () => {
-    await proxy?.restore();
-    await bed.close();
-    await proxy?.close();
-    proxy = undefined;
-  });
+  const world = bedWithProxy();
 
   test('dead letters and retries whose answers were lost, sent again after the cut: one dead letter per entry, none doubled, none lost', async () => {
-    proxy = await createTcpProxy({ port: 6379 });
-    const channel = bed.channel('once');
+    const proxy = await world.proxy();
+    const channel = world.bed.channel('once');
     const total = 200;
-    const producer = await bed.connect({ channel, mode: 'streams' }, false);
+    const producer = await world.bed.connect({ channel, mode: 'streams' }, false);
     await Promise.all(Array.from({ length: total }, (_, i) => producer.emitMessage(channel, outgoing({ type: 'Doomed', payload: i, metadata: { id: `d${i}` } }))));
-    const consumer = await bed.connect({ host: `redis://127.0.0.1:${proxy.port}`, channel, mode: 'streams', timeout: 3_000, claimIdleTime: 1_000, batchSize: total });
+    const consumer = await world.bed.connect({ host: `redis://127.0.0.1:${proxy.port}`, channel, mode: 'streams', timeout: 3_000, claimIdleTime: 1_000, batchSize: total });
     // even ids are dead-lettered at once; odd ids retried first (attempt 2), then dead-lettered
     const settle = (connection: TransportLayerConnection, message: TransportMessage): void => {
       const odd = Number(message.messageId!.slice(1)) % 2 === 1;
@@ -55,7 +42,7 @@ describe('@tributary/redis streams: settlements written once', () => {
     };
     const held: TransportMessage[] = [];
     let holding = true;
-    bed.consume(consumer, message => (holding ? held.push(message) : settle(consumer, message)));
+    world.bed.consume(consumer, message => (holding ? held.push(message) : settle(consumer, message)));
     await waitFor(() => held.length === total, 10_000);
     expect(held).toHaveLength(total);
 
@@ -63,19 +50,19 @@ describe('@tributary/redis streams: settlements written once', () => {
     await proxy.dropReplies();
     holding = false;
     for (const message of held) settle(consumer, message);
-    const deadLetters = bed.key(`${channel}:dead-letter`);
-    await waitFor(async () => (await bed.admin.xlen(deadLetters)) >= total / 2, 5_000);
+    const deadLetters = world.bed.key(`${channel}:dead-letter`);
+    await waitFor(async () => (await world.bed.admin.xlen(deadLetters)) >= total / 2, 5_000);
     await proxy.cut();
     await proxy.restore();
 
-    let letters = await entries(bed, deadLetters);
+    let letters = await entries(world.bed, deadLetters);
     const distinct = () => new Set(letters.map(letter => letter.id)).size;
     for (const until = Date.now() + 20_000; distinct() < total && Date.now() < until; ) {
       await sleep(100);
-      letters = await entries(bed, deadLetters);
+      letters = await entries(world.bed, deadLetters);
     }
     await sleep(1_000); // whatever is sent twice has landed by now
-    letters = await entries(bed, deadLetters);
+    letters = await entries(world.bed, deadLetters);
     process.stdout.write(`[settled once] ${total} entries, answers lost then a cut: ${letters.length} dead letters, ${distinct()} distinct\n`);
     expect(distinct()).toBe(total);
     expect(letters.length).toBe(total);
