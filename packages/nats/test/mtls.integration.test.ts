@@ -19,6 +19,7 @@ import { createMicroservice, messagingListener, MessagingClient, reply, Transpor
 import type { NatsStrategyOptions } from '@tributary/nats';
 import { captureOutput, createTestCertificates, expectNoSecret, startTlsNats } from '@tributary/testing/conformance';
 import type { TestCertificates, TlsNats } from '@tributary/testing/conformance';
+import { probeClientCertificate } from '../src/internal/probeTls';
 
 const PASSWORD = `s3cr3t-${Math.random().toString(36).slice(2)}`;
 let certs: TestCertificates;
@@ -115,4 +116,16 @@ test('with a client certificate signed by another CA: refused at once with a Bro
   expect((result as Error).message).toMatch(/`cert`.*`key`.*signed by a CA the server trusts/);
   expect(elapsed).toBeLessThan(10_000);
   expectNoSecret(result, output, PASSWORD, keyLine(certs.otherClientKey));
+}, 30_000);
+
+test('the check behind it (the TLS handshake alone): the refusal with its alert, nothing for an accepted certificate or a closed port', async () => {
+  const server = `nats://127.0.0.1:${nats.port}`;
+  const accepted = await probeClientCertificate(server, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey }, 3_000);
+  expect(accepted).toBeUndefined();
+  const none = await probeClientCertificate(server, { ca: certs.ca }, 3_000);
+  expect((none as { code?: string } | undefined)?.code).toMatch(/^ERR_SSL_.*ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED)$/);
+  const other = await probeClientCertificate(server, { ca: certs.ca, cert: certs.otherClientCert, key: certs.otherClientKey }, 3_000);
+  expect((other as { code?: string } | undefined)?.code).toMatch(/^ERR_SSL_.*ALERT_(BAD_CERTIFICATE|UNKNOWN_CA)$/);
+  // nothing listening
+  expect(await probeClientCertificate('nats://127.0.0.1:1', {}, 3_000)).toBeUndefined();
 }, 30_000);

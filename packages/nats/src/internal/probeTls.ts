@@ -71,7 +71,8 @@ export const probeClientCertificate = (server: string, tls: NatsTlsOptions, time
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
+      // the TLS socket before the TCP socket it wraps (the other way round crashed Node 24 with a segmentation fault)
+      for (const socket of sockets.reverse()) socket.destroy();
       resolve(error !== undefined && CLIENT_CERTIFICATE_REFUSED.test(String((error as { code?: unknown }).code)) ? error : undefined);
     };
     const timer = setTimeout(() => finish(), timeout);
