@@ -9,7 +9,9 @@ describe('BrokerTlsError and tlsFailure', () => {
     ['SELF_SIGNED_CERT_IN_CHAIN', /not signed by a CA this client trusts/],
     ['CERT_HAS_EXPIRED', /validity dates: renew it/],
     ['ERR_TLS_CERT_ALTNAME_INVALID', /does not name the host.*servername/],
-    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', /refused this client's certificate.*`cert`, `key`/],
+    ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', /requires a client certificate \(mutual TLS\) and this client gave none.*`cert`, `key`.*`tls: \{ ca, cert: .*, key: .* \}`/],
+    ['ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', /refused this client's certificate.*`cert`, `key`.*signed by a CA the server trusts/],
+    ['ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', /refused this client's certificate.*`cert`, `key`/],
     ['ERR_SSL_WRONG_VERSION_NUMBER', /does not speak TLS on that port/],
   ])('%s: a typed error naming the cause and the fix', (code, fix) => {
     const error = tlsFailure(tlsError(code), 'nats://u:***@127.0.0.1:4222');
@@ -40,5 +42,13 @@ describe('BrokerAuthError', () => {
 
   test('a transport may name where its CA goes', () => {
     expect(tlsFailure(tlsError('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'h', 'socketOptions: { ca: [pem] }')?.message).toContain('`socketOptions: { ca: [pem] }`');
+    expect(tlsFailure(tlsError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'), 'h', 'socketOptions: { ca: [pem] }')?.message).toMatch(/`socketOptions: \{ ca, cert: /);
+  });
+
+  test('a server that answers a missing client certificate with `bad certificate` (Go): "gave none" when the transport knows none was given', () => {
+    const code = 'ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE';
+    expect(tlsFailure(tlsError(code), 'h', undefined, false)?.message).toMatch(/requires a client certificate \(mutual TLS\) and this client gave none/);
+    expect(tlsFailure(tlsError(code), 'h', undefined, true)?.message).toMatch(/refused this client's certificate/);
+    expect(tlsFailure(tlsError(code), 'h')?.message).toMatch(/refused this client's certificate/);
   });
 });

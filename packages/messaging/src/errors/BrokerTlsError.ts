@@ -24,7 +24,10 @@ const isTlsCode = (code: string | undefined): code is string =>
 /** Where most transports take the CA (NATS, MQTT, Redis); AMQP passes its own. */
 const DEFAULT_CA_OPTION = "tls: { ca: fs.readFileSync('ca.pem') }";
 
-const fix = (code: string, caOption: string): string => {
+/** Alerts by which a server refuses the client's certificate (mutual TLS). */
+const CLIENT_CERTIFICATE_REFUSED = /ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_UNSUPPORTED_CERTIFICATE|ALERT_CERTIFICATE_(UNKNOWN|EXPIRED|REVOKED)/;
+
+const fix = (code: string, caOption: string, clientCertificate: boolean | undefined): string => {
   if (UNTRUSTED.has(code)) {
     return "The server's certificate is not signed by a CA this client trusts: give the certificate of the CA that signed it " +
       `in the transport's TLS options (e.g. \`${caOption}\`), or fix the server's certificate chain.`;
@@ -33,8 +36,15 @@ const fix = (code: string, caOption: string): string => {
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return 'The certificate does not name the host connected to: connect with a name (or IP) the certificate lists, or set `servername` in the TLS options.';
   }
-  if (/CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA/.test(code)) {
-    return 'The server refused this client\'s certificate: give a client certificate and key (`cert`, `key`) signed by a CA the server trusts.';
+  // mutual TLS: the server verifies the client's certificate (the options object is named as in caOption: `tls`, `socketOptions`)
+  const mutual = `\`${caOption.split(':')[0]}: { ca, cert: fs.readFileSync('client.pem'), key: fs.readFileSync('client-key.pem') }\``;
+  // some servers (Go's TLS: nats-server) answer a missing client certificate with `bad certificate`
+  if (/CERTIFICATE_REQUIRED/.test(code) || (clientCertificate === false && CLIENT_CERTIFICATE_REFUSED.test(code))) {
+    return `The server requires a client certificate (mutual TLS) and this client gave none: give the client's certificate and key (\`cert\`, \`key\`) beside \`ca\` in the transport's TLS options, e.g. ${mutual}.`;
+  }
+  if (CLIENT_CERTIFICATE_REFUSED.test(code)) {
+    return "The server refused this client's certificate: give a client certificate and key (`cert`, `key`) signed by a CA the server trusts, " +
+      `valid today and allowed for client authentication, e.g. ${mutual}.`;
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return 'The server does not speak TLS on that port: use its TLS port, or a plain URL for a plain port.';
   return 'Check the TLS options (`ca`, `cert`, `key`) against the server\'s TLS configuration.';
@@ -64,14 +74,16 @@ export class BrokerTlsError extends CoreError {
   /**
    * @param host the broker address, its password masked
    * @param caOption how this transport's options give a CA, for the message (default `tls: { ca: fs.readFileSync('ca.pem') }`)
+   * @param clientCertificate whether the client gave a certificate of its own (mutual TLS), when known: a server that refuses the client's certificate then gets the message "gave none"
    */
   constructor(
     readonly host: string,
     cause: unknown,
     caOption = DEFAULT_CA_OPTION,
+    clientCertificate?: boolean,
   ) {
     const code = codeOf(cause) ?? 'TLS';
-    super(`The TLS handshake with the broker at ${host} failed: ${(cause as Error)?.message ?? String(cause)} (${code}). ${fix(code, caOption)}`, {
+    super(`The TLS handshake with the broker at ${host} failed: ${String((cause as Error)?.message ?? cause).trim()} (${code}). ${fix(code, caOption, clientCertificate)}`, {
       context: 'messaging.transport',
       cause,
     });
@@ -82,7 +94,9 @@ export class BrokerTlsError extends CoreError {
 /**
  * For transport authors: a `BrokerTlsError` when `error` (or one of its causes) is a TLS
  * handshake failure, else `undefined`. `host` must already have its password masked;
- * `caOption` says how the transport's options give a CA, when not as `tls: { ca }`.
+ * `caOption` says how the transport's options give a CA, when not as `tls: { ca }`;
+ * `clientCertificate`, whether the client gave a certificate of its own (when known: the
+ * message then says "gave none" when the server refuses a missing one).
  *
  * @example
  * ```ts
@@ -95,10 +109,10 @@ export class BrokerTlsError extends CoreError {
  * @since 0.2.0
  * @category transport
  */
-export const tlsFailure = (error: unknown, host: string, caOption?: string): BrokerTlsError | undefined => {
+export const tlsFailure = (error: unknown, host: string, caOption?: string, clientCertificate?: boolean): BrokerTlsError | undefined => {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof BrokerTlsError) return e;
-    if (isTlsCode(codeOf(e))) return new BrokerTlsError(host, e, caOption);
+    if (isTlsCode(codeOf(e))) return new BrokerTlsError(host, e, caOption, clientCertificate);
   }
   return undefined;
 };

@@ -88,10 +88,13 @@ export const connected = (client: MqttClient, timeout: number, host: string): Pr
       done();
       resolve(connack);
     };
+    // whether a client certificate was given (mutual TLS), for the message when the broker refuses a missing one
+    const { cert, pfx } = (client.options ?? {}) as { cert?: unknown; pfx?: unknown };
+    const clientCertificate = cert !== undefined || pfx !== undefined;
     const onError = (error: Error & { code?: unknown }): void => {
       lastError = error;
       // a certificate does not heal by reconnecting: say at once what to fix
-      const tls = tlsFailure(error, host);
+      const tls = tlsFailure(error, host, undefined, clientCertificate);
       if (tls) {
         done();
         reject(tls);

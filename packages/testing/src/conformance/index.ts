@@ -24,5 +24,6 @@ export { startTlsNats } from './startTlsNats';
 export type { TlsNats } from './startTlsNats';
 export { startTlsMosquitto } from './startTlsMosquitto';
 export type { TlsMosquitto } from './startTlsMosquitto';
+export type { TlsServerOptions } from './TlsServerOptions';
 export { captureOutput, errorText, expectNoSecret } from './captureOutput';
 export type { CapturedOutput } from './captureOutput';

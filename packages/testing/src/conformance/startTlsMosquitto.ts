@@ -3,11 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestCertificates } from './createTestCertificates';
 import { freePort, startOwnServer } from './internal/ownServer';
+import { serverOptions } from './TlsServerOptions';
+import type { TlsServerOptions } from './TlsServerOptions';
 
 /** A Mosquitto of a test's own, with one TLS listener and a password file. */
 export interface TlsMosquitto {
   readonly port: number;
   readonly user: string;
+  /** Whether it requires and verifies client certificates (mutual TLS). @since 0.3.0 */
+  readonly clientCertificates: boolean;
   /** The broker's log file. */
   readonly logFile: string;
   /** Stops the broker (SIGTERM to its own pid) and removes its folder. */
@@ -19,10 +23,14 @@ const MOSQUITTO_PASSWD = process.env.MOSQUITTO_PASSWD ?? 'mosquitto_passwd';
 
 /**
  * Starts an extra `mosquitto` (never the machine's on 1883) with one TLS listener on a free
- * loopback port (the certificates given; client certificates not requested), anonymous
- * clients refused, one user in a password file made by `mosquitto_passwd`, no persistence;
- * config, password file and log in a folder under the certificates' temp folder. Started as
- * root, it stays root (`user root`): the temp folder is not readable by the `mosquitto` user.
+ * loopback port (the certificates given; client certificates not requested unless
+ * `{ clientCertificates: true }`), anonymous clients refused, one user in a password file
+ * made by `mosquitto_passwd`, no persistence; config, password file and log in a folder under
+ * the certificates' temp folder. Started as root, it stays root (`user root`): the temp
+ * folder is not readable by the `mosquitto` user. The third argument is the user name
+ * (default `tributary-tls`) or {@link TlsServerOptions}; with `clientCertificates: true` the
+ * listener has `require_certificate true`: it requires a client certificate signed by
+ * `certs.ca`, and still the user name and password (the certificate is not the identity).
  *
  * @example
  * ```ts
@@ -32,11 +40,17 @@ const MOSQUITTO_PASSWD = process.env.MOSQUITTO_PASSWD ?? 'mosquitto_passwd';
  * const mosquitto = await startTlsMosquitto(certs, 'a-password');
  * // connect to `mqtts://127.0.0.1:${mosquitto.port}` with { username: mosquitto.user, password: 'a-password', tls: { ca: certs.ca } }
  * await mosquitto.stop();
+ *
+ * // mutual TLS: a client certificate is required (and verified against certs.ca)
+ * const mutual = await startTlsMosquitto(certs, 'a-password', { clientCertificates: true });
+ * // connect with { username: mutual.user, password: 'a-password', tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } }
+ * await mutual.stop();
  * ```
  * @since 0.2.0
  * @category conformance
  */
-export const startTlsMosquitto = async (certs: TestCertificates, password: string, user = 'tributary-tls'): Promise<TlsMosquitto> => {
+export const startTlsMosquitto = async (certs: TestCertificates, password: string, options?: string | TlsServerOptions): Promise<TlsMosquitto> => {
+  const { user, clientCertificates } = serverOptions(options);
   const port = await freePort();
   const dir = path.join(certs.dir, `mosquitto-${port}`);
   fs.mkdirSync(dir);
@@ -59,10 +73,10 @@ export const startTlsMosquitto = async (certs: TestCertificates, password: strin
       `cafile ${certs.files.ca}`,
       `certfile ${certs.files.serverCert}`,
       `keyfile ${certs.files.serverKey}`,
-      'require_certificate false',
+      `require_certificate ${clientCertificates}`,
       '',
     ].join('\n'),
   );
   const stop = await startOwnServer({ command: MOSQUITTO, args: ['-c', config], dir, port, timeout: 15_000 });
-  return { port, user, logFile, stop };
+  return { port, user, clientCertificates, logFile, stop };
 };
