@@ -21,6 +21,7 @@ describe('public API of @tributary/testing/conformance', () => {
     expect(Object.keys(conformance).sort()).toEqual([
       'DEFAULT_CHAOS_DELIVERY',
       'captureOutput',
+      'chaosFindings',
       'createTcpProxy',
       'createTestCertificates',
       'describeTransportConformance',

@@ -12,8 +12,8 @@ export type {
 } from './TransportConformanceSetup';
 export { createTcpProxy } from './createTcpProxy';
 export type { TcpProxy, TcpProxyOptions } from './createTcpProxy';
-export { runChaos, formatChaosTable, DEFAULT_CHAOS_DELIVERY } from './runChaos';
-export type { ChaosOptions, ChaosReport } from './runChaos';
+export { runChaos, formatChaosTable, chaosFindings, DEFAULT_CHAOS_DELIVERY } from './runChaos';
+export type { ChaosOptions, ChaosReport, ChaosDeadLetter } from './runChaos';
 export { createTestCertificates } from './createTestCertificates';
 export type { TestCertificates } from './createTestCertificates';
 export { startTlsRedis } from './startTlsRedis';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { contextFactory } from '@tributary/core';
 import { MessagingClient } from '@tributary/messaging';
 import type { DeliveryOptions } from '@tributary/messaging';
-import type { TransportConformanceSetup } from './TransportConformanceSetup';
+import type { DeadLetterRecord, TransportConformanceSetup } from './TransportConformanceSetup';
 
 /** How a chaos run goes. */
 export interface ChaosOptions {
@@ -22,7 +22,23 @@ export interface ChaosOptions {
   consumerOptions?: Record<string, unknown>;
 }
 
-/** The outcome of a chaos run: a failed run has `lost > 0`. */
+/**
+ * A dead letter of a chaos run and what it is: the poison event (`failed`), the malformed bytes,
+ * a `Work` event that was processed and then delivered again past `maxAttempts` by the faults
+ * (`redelivered`: dead-lettered as `failed` with `MaxAttemptsExceededError`, without running
+ * again, as a message that keeps crashing its consumers would be), or anything else
+ * (`unexpected`: a failing run).
+ */
+export interface ChaosDeadLetter {
+  readonly kind: 'poison' | 'malformed' | 'redelivered' | 'unexpected';
+  readonly reason: string;
+  readonly type?: string;
+  readonly errorName?: string;
+  /** The `Work` event's id, read from the letter's body. */
+  readonly id?: string;
+}
+
+/** The outcome of a chaos run: a failed run has `lost > 0`, or {@link chaosFindings}. */
 export interface ChaosReport {
   readonly transport: string;
   readonly resolved: number;
@@ -35,7 +51,60 @@ export interface ChaosReport {
   readonly duplicates: number;
   readonly deadLettered: number;
   readonly deadLetterReasons: readonly string[];
+  /** Each dead letter, classified. */
+  readonly deadLetters: readonly ChaosDeadLetter[];
 }
+
+/** The id a `Work` letter's body carries (its payload), if the body is the JSON envelope. */
+const workIdOf = (body: Buffer | undefined): string | undefined => {
+  try {
+    const payload = body ? (JSON.parse(body.toString('utf8')) as { payload?: unknown }).payload : undefined;
+    return typeof payload === 'string' ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const classify = (letter: DeadLetterRecord, processed: ReadonlyMap<string, number>): ChaosDeadLetter => {
+  const id = letter.type === 'Work' ? workIdOf(letter.body) : undefined;
+  const kind: ChaosDeadLetter['kind'] =
+    letter.reason === 'malformed'
+      ? 'malformed'
+      : letter.reason === 'failed' && letter.type === 'Poison'
+        ? 'poison'
+        : letter.reason === 'failed' && letter.type === 'Work' && letter.errorName === 'MaxAttemptsExceededError' && id !== undefined && processed.has(id)
+          ? 'redelivered'
+          : 'unexpected';
+  return { kind, reason: letter.reason, type: letter.type, errorName: letter.errorName, id };
+};
+
+/**
+ * What is wrong with a chaos run, in words; empty when it passed: nothing lost, every resolved
+ * emit processed, the poison event and the malformed bytes dead-lettered (a duplicate of
+ * either may be dead-lettered too: delivery is at least once), and no other dead letter than
+ * `Work` events processed before the faults delivered them past `maxAttempts`.
+ *
+ * @example
+ * ```ts
+ * import { chaosFindings, runChaos } from '@tributary/testing/conformance';
+ * import type { TransportConformanceSetup } from '@tributary/testing/conformance';
+ *
+ * declare const setup: TransportConformanceSetup;
+ * const findings = chaosFindings(await runChaos('Redis streams', setup));
+ * if (findings.length) throw new Error(findings.join('; '));
+ * ```
+ * @since 0.2.0
+ * @category conformance
+ */
+export const chaosFindings = (report: ChaosReport): string[] => {
+  const findings: string[] = [];
+  if (report.lost > 0) findings.push(`${report.lost} resolved emits were never processed`);
+  if (report.processed < report.resolved) findings.push(`${report.processed} distinct ids processed, fewer than the ${report.resolved} resolved emits`);
+  if (!report.deadLetters.some(letter => letter.kind === 'poison')) findings.push('the poison event was not dead-lettered');
+  if (!report.deadLetters.some(letter => letter.kind === 'malformed')) findings.push('the malformed bytes were not dead-lettered');
+  for (const letter of report.deadLetters.filter(l => l.kind === 'unexpected')) findings.push(`unexpected dead letter: ${JSON.stringify(letter)}`);
+  return findings;
+};
 
 /** Default delivery options of a chaos run. */
 export const DEFAULT_CHAOS_DELIVERY: DeliveryOptions = { timeout: 5_000, retry: { maxAttempts: 2, initialDelay: 50, maxDelay: 200, factor: 2 } };
@@ -160,6 +229,7 @@ export const runChaos = async (name: string, setup: TransportConformanceSetup, o
       duplicates: deliveries - processed.size,
       deadLettered: letters.length,
       deadLetterReasons: letters.map(letter => letter.reason).sort(),
+      deadLetters: letters.map(letter => classify(letter, processed)),
     };
   } finally {
     await kill(consumer, 'SIGTERM');
@@ -173,7 +243,12 @@ export const runChaos = async (name: string, setup: TransportConformanceSetup, o
 /** The reports as a plain-text table: `resolved / rejected / processed / lost / duplicates / dead-lettered`. */
 export const formatChaosTable = (reports: readonly ChaosReport[]): string => {
   const head = ['transport', 'resolved', 'rejected', 'processed', 'lost', 'duplicates', 'dead-lettered'];
-  const rows = reports.map(r => [r.transport, r.resolved, r.rejected, r.processed, r.lost, r.duplicates, `${r.deadLettered} (${r.deadLetterReasons.join(', ')})`].map(String));
+  const kinds = (r: ChaosReport) => {
+    const counts = new Map<string, number>();
+    for (const letter of r.deadLetters) counts.set(letter.kind, (counts.get(letter.kind) ?? 0) + 1);
+    return [...counts].map(([kind, n]) => (n > 1 ? `${n} ${kind}` : kind)).join(', ');
+  };
+  const rows = reports.map(r => [r.transport, r.resolved, r.rejected, r.processed, r.lost, r.duplicates, `${r.deadLettered} (${kinds(r)})`].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ');
   return [line(head), widths.map(w => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
