@@ -1,8 +1,7 @@
 /**
  * A settlement that writes something (a dead letter, a retry) is written once, even when the
  * command is sent twice: ioredis re-sends commands left unanswered by a connection cut, and the
- * first one may have run (the CI chaos run once ended with the poison message dead-lettered
- * twice). Real Redis; the lost answers and the cut come from a loopback proxy.
+ * first one may have run. Real Redis; the lost answers and the cut come from a loopback proxy.
  */
 import type { TransportLayerConnection, TransportMessage } from '@tributary/messaging/transport';
 import { outgoing, bedWithProxy, RedisTestBed, sleep } from './helpers';
