@@ -25,6 +25,7 @@ describe('public API of @tributary/testing/conformance', () => {
       'createTcpProxy',
       'createTestCertificates',
       'describeTransportConformance',
+      'emitAndSend',
       'errorText',
       'expectNoSecret',
       'formatChaosTable',

@@ -25,5 +25,7 @@ export type { TlsNats } from './startTlsNats';
 export { startTlsMosquitto } from './startTlsMosquitto';
 export type { TlsMosquitto } from './startTlsMosquitto';
 export type { TlsServerOptions } from './TlsServerOptions';
+export { emitAndSend } from './emitAndSend';
+export type { EmitAndSendResult } from './emitAndSend';
 export { captureOutput, errorText, expectNoSecret } from './captureOutput';
 export type { CapturedOutput } from './captureOutput';
