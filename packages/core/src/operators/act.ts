@@ -34,16 +34,22 @@ const toObservable = <O>(result: ActResult<O>): Observable<O> => {
   return of(result as O);
 };
 
+/** A result that emits nothing: `fn` returned nothing, or RxJS's `EMPTY`. */
+const isNothing = (result: unknown): boolean => result === undefined || result === null || result === EMPTY;
+
 /**
- * A result known whole now: nothing, RxJS's `EMPTY`, or a single value (neither a stream, a
- * promise nor an array). `of(value)` would emit it at once, synchronously, and complete.
+ * A result that is one value, known now: neither a stream, a promise, an array nor another
+ * iterable. `of(value)` would emit it at once, synchronously, and complete.
  */
-const isSettledResult = (result: unknown): boolean =>
-  result === undefined ||
-  result === null ||
-  result === EMPTY ||
-  (typeof result !== 'object' && typeof result !== 'function') ||
-  (typeof result === 'object' && !isObservable(result) && typeof (result as PromiseLike<unknown>).then !== 'function' && !Array.isArray(result) && typeof (result as Iterable<unknown>)[Symbol.iterator] !== 'function' && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function');
+const isSingleValue = (result: unknown): boolean =>
+  typeof result !== 'object' && typeof result !== 'function'
+    ? true
+    : typeof result === 'object' &&
+      !isObservable(result) &&
+      typeof (result as PromiseLike<unknown>).then !== 'function' &&
+      !Array.isArray(result) &&
+      typeof (result as Iterable<unknown>)[Symbol.iterator] !== 'function' &&
+      typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function';
 
 const EMPTY_OF = <O>() => new Observable<O>(subscriber => subscriber.complete());
 
@@ -170,9 +176,10 @@ export function act<I extends Event, O = Event, E = never>(
           else {
             const result = fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED);
             // a result that is not a stream is done now: no Observable, no subscription
-            if (isSettledResult(result)) {
+            const nothing = isNothing(result);
+            if (nothing || isSingleValue(result)) {
               try {
-                if (result !== undefined && result !== null && result !== EMPTY) subscriber.next(tracker ? linkToDelivery(result as O, tracker) : (result as O));
+                if (!nothing) subscriber.next(tracker ? linkToDelivery(result as O, tracker) : (result as O));
               } finally {
                 end(undefined);
                 maybeComplete();
