@@ -8,6 +8,7 @@ import { AMQP_URL, environment } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { marbleService, tributaryService } from './messagingSystems';
+import { tributaryEnvelope } from './tributaryEnvelope';
 import { moleculerService } from './moleculer';
 import { nestAmqp } from './nest';
 
@@ -43,17 +44,12 @@ export const tributaryAmqp = (tag: string): Promise<BenchSystem> =>
  * AMQP properties and `x-timestamp-ms` / `x-causation-id` headers.
  */
 const withMetadata = (event: BenchEvent, extra: { correlationId?: string; replyTo?: string; causationId?: string } = {}): { body: Buffer; options: amqplib.Options.Publish } => {
-  const id = randomUUID();
-  const timestamp = Date.now();
-  const correlationId = extra.correlationId ?? id;
-  const metadata: Record<string, unknown> = { id, timestamp, correlationId };
-  if (extra.causationId !== undefined) metadata.causationId = extra.causationId;
-  if (extra.replyTo !== undefined) metadata.replyTo = extra.replyTo;
+  const { id, timestamp, correlationId, body } = tributaryEnvelope(event, extra);
   const headers: Record<string, unknown> = { 'x-timestamp-ms': timestamp };
   if (extra.causationId !== undefined) headers['x-causation-id'] = extra.causationId;
   const options: amqplib.Options.Publish = { contentType: 'application/json', persistent: true, headers, messageId: id, correlationId, type: event.type, timestamp: Math.floor(timestamp / 1000) };
   if (extra.replyTo !== undefined) options.replyTo = extra.replyTo;
-  return { body: Buffer.from(JSON.stringify({ type: event.type, payload: event.payload, metadata })), options };
+  return { body: Buffer.from(body), options };
 };
 
 /**

@@ -10,6 +10,7 @@ import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
+import { tributaryEnvelope } from './tributaryEnvelope';
 import { nestService } from './nest';
 
 /** Why Marble.js is absent from the MQTT rows. */
@@ -159,16 +160,10 @@ const withMetadata = (
   event: BenchEvent,
   extra: { correlationId?: string; causationId?: string } = {},
 ): { body: string; properties: { contentType: string; userProperties: Record<string, string>; correlationData: Buffer } } => {
-  const id = randomUUID();
-  const timestamp = Date.now();
-  const correlationId = extra.correlationId ?? id;
-  const meta: Record<string, unknown> = { id, timestamp, correlationId };
+  const { id, timestamp, correlationId, body } = tributaryEnvelope(event, extra);
   const userProperties: Record<string, string> = { 'x-message-id': id, 'x-type': event.type, 'x-timestamp-ms': String(timestamp) };
-  if (extra.causationId !== undefined) {
-    meta.causationId = extra.causationId;
-    userProperties['x-causation-id'] = extra.causationId;
-  }
-  return { body: JSON.stringify({ type: event.type, payload: event.payload, metadata: meta }), properties: { contentType: 'application/json', userProperties, correlationData: Buffer.from(correlationId) } };
+  if (extra.causationId !== undefined) userProperties['x-causation-id'] = extra.causationId;
+  return { body, properties: { contentType: 'application/json', userProperties, correlationData: Buffer.from(correlationId) } };
 };
 
 /** What a consumer reads back: the user properties over the envelope's metadata. */
