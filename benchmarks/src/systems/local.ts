@@ -2,6 +2,7 @@ import { bindEagerlyTo, bindTo, contextFactory, lookup, useContext } from '@trib
 import { createMicroservice, EventBus, EventBusClient, EventBusClientToken, EventBusToken, LocalBroker, MessagingClient, Transport } from '@tributary/messaging';
 import * as M from '@marblejs/core';
 import * as MM from '@marblejs/messaging';
+import { randomUUID } from 'node:crypto';
 import { filter, firstValueFrom, map, Subject } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter, withSystem } from '../harness/drive';
 import type { SystemSpec } from '../harness/types';
@@ -81,6 +82,88 @@ export const rawRxjs = async (): Promise<BenchSystem> => {
   };
 };
 
+/**
+ * The floor doing the per-message work Tributary's bus does beside the effect logic, in a
+ * plain loop: each message gets a metadata object with a UUID and the time (and a correlation
+ * id, a reply address, a cause), waits in a queue drained in a microtask (delivery is never
+ * re-entrant), is recorded in flight until settled, and each `send` has a timeout timer and
+ * gets its reply in a microtask. No RxJS per message, no effects, no delivery machine: what is
+ * left between this and Tributary is the framework itself.
+ */
+export const rawRxjsSameWork = async (): Promise<BenchSystem> => {
+  const counter = new Counter();
+  type Message = { type: string; payload: unknown; metadata: Record<string, unknown> };
+  const inFlight = new Map<object, Message>();
+  const pending = new Map<string, { resolve: (reply: BenchEvent) => void; timer: NodeJS.Timeout }>();
+  const events = new Subject<Message>();
+  const replies = new Subject<Message>();
+  const subscription = events.subscribe(message => {
+    const delivery = {};
+    inFlight.set(delivery, message);
+    if (message.type === 'OrderPlaced') counter.hit();
+    else if (message.type === 'Ping') {
+      const id = randomUUID();
+      const reply: Message = {
+        type: 'Pong',
+        payload: message.payload,
+        metadata: { id, timestamp: Date.now(), correlationId: message.metadata.correlationId, causationId: message.metadata.id },
+      };
+      queueMicrotask(() => replies.next(reply));
+    }
+    inFlight.delete(delivery);
+  });
+  subscription.add(
+    replies.subscribe(reply => {
+      const call = pending.get(reply.metadata.correlationId as string);
+      if (!call) return;
+      pending.delete(reply.metadata.correlationId as string);
+      clearTimeout(call.timer);
+      call.resolve(reply as BenchEvent);
+    }),
+  );
+  const queue: Message[] = [];
+  let scheduled = false;
+  const drain = () => {
+    scheduled = false;
+    for (let i = 0; i < queue.length; i++) events.next(queue[i]);
+    queue.length = 0;
+  };
+  const enqueue = (message: Message) => {
+    queue.push(message);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(drain);
+    }
+  };
+  const withMetadata = (event: BenchEvent, replyTo?: string): Message => {
+    const id = randomUUID();
+    return { type: event.type, payload: event.payload, metadata: replyTo ? { id, timestamp: Date.now(), correlationId: id, replyTo } : { id, timestamp: Date.now(), correlationId: id } };
+  };
+  return {
+    emit: {
+      emit: event => {
+        enqueue(withMetadata(event));
+        return Promise.resolve(true);
+      },
+      processed: counter,
+    },
+    send: {
+      send: event =>
+        new Promise((resolve, reject) => {
+          const message = withMetadata(event, 'bench.reply');
+          const correlationId = message.metadata.correlationId as string;
+          const timer = setTimeout(() => {
+            pending.delete(correlationId);
+            reject(new Error('timed out'));
+          }, SEND_TIMEOUT);
+          pending.set(correlationId, { resolve, timer });
+          enqueue(message);
+        }),
+    },
+    close: async () => subscription.unsubscribe(),
+  };
+};
+
 /** Marble.js 4.1.0's EventBus + EventBusClient, with its logger silenced (its default prints every event). */
 export const marbleEventBus = async (): Promise<BenchSystem> => {
   const counter = new Counter();
@@ -103,6 +186,7 @@ export const LOCAL_SYSTEMS: Record<string, () => Promise<BenchSystem>> = {
   tributary: tributaryEventBus,
   'tributary-ms': tributaryLocalMicroservice,
   raw: rawRxjs,
+  'raw-same-work': rawRxjsSameWork,
   marble: marbleEventBus,
 };
 
@@ -111,6 +195,7 @@ export const localSystems = (n: { tributary: number; raw: number; marble: number
   { id: 'tributary', side: 'tributary', label: 'EventBus', n: n.tributary },
   { id: 'tributary-ms', side: 'tributary', label: 'microservice, Transport.LOCAL', n: n.tributary },
   { id: 'raw', side: 'raw', label: 'RxJS Subject → filter → map', n: n.raw },
+  { id: 'raw-same-work', side: 'raw', label: "a plain loop doing Tributary's per-message work", n: n.raw },
   { id: 'marble', side: 'marble', label: 'Marble.js EventBus', n: n.marble },
 ];
 

@@ -8,6 +8,7 @@ import { SEND_TIMEOUT } from './effects';
 import { marbleService, tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { nestRedis } from './nest';
+import { tributaryEnvelope } from './tributaryEnvelope';
 
 /** Deletes every key whose name starts with the cell's tag. */
 export const deleteKeys = async (tag: string): Promise<void> => {
@@ -52,9 +53,12 @@ export const tributaryRedis =
 
 /**
  * Raw ioredis pub/sub: JSON envelopes published to the service channel; RPC with a
- * correlation id and a reply channel the client subscribed to before sending.
+ * correlation id and a reply channel the client subscribed to before sending. With
+ * `metadata`, every message carries what Tributary's carries (`tributaryEnvelope`: a UUID,
+ * the time, the correlation id, the cause, the reply address) and the receiver reads it back:
+ * the part of Tributary's overhead that is the wire format, not the framework.
  */
-export const rawRedisPubSub = async (tag: string): Promise<BenchSystem> => {
+export const rawRedisPubSub = async (tag: string, metadata = false): Promise<BenchSystem> => {
   const counter = new Counter();
   const replyChannel = `${tag}:reply`;
   const [servicePub, serviceSub, clientPub, clientSub] = [0, 1, 2, 3].map(() => new Redis(REDIS_URL));
@@ -62,7 +66,11 @@ export const rawRedisPubSub = async (tag: string): Promise<BenchSystem> => {
     const event = JSON.parse(text);
     if (event.type === 'OrderPlaced') counter.hit();
     else if (event.type === 'Ping') {
-      servicePub.publish(event.metadata.replyTo, JSON.stringify({ type: 'Pong', payload: event.payload, metadata: { correlationId: event.metadata.correlationId } }));
+      const { correlationId, replyTo, id } = event.metadata;
+      const reply = metadata
+        ? tributaryEnvelope({ type: 'Pong', payload: event.payload }, { correlationId, causationId: id }).body
+        : JSON.stringify({ type: 'Pong', payload: event.payload, metadata: { correlationId } });
+      servicePub.publish(replyTo, reply);
     }
   });
   await serviceSub.subscribe(tag);
@@ -77,10 +85,16 @@ export const rawRedisPubSub = async (tag: string): Promise<BenchSystem> => {
   await clientSub.subscribe(replyChannel);
   let next = 0;
   return {
-    emit: { emit: event => clientPub.publish(tag, JSON.stringify(event)), processed: counter },
+    emit: { emit: event => clientPub.publish(tag, metadata ? tributaryEnvelope(event).body : JSON.stringify(event)), processed: counter },
     send: {
       send: event =>
         new Promise(resolve => {
+          if (metadata) {
+            const { correlationId, body } = tributaryEnvelope(event, { replyTo: replyChannel });
+            pending.set(correlationId, resolve);
+            clientPub.publish(tag, body);
+            return;
+          }
           const correlationId = String(next++);
           pending.set(correlationId, resolve);
           clientPub.publish(tag, JSON.stringify({ ...event, metadata: { correlationId, replyTo: replyChannel } }));
@@ -93,15 +107,33 @@ export const rawRedisPubSub = async (tag: string): Promise<BenchSystem> => {
 };
 
 /**
- * Raw ioredis streams, with Tributary's defaults: XADD with `MAXLEN ~ 100000`, one consumer
- * group, XREADGROUP of up to 32 entries, XACK once processed (one XACK per batch read).
+ * What Tributary's idempotent producer runs per emit (`idempotenceWindow`, on by default): add
+ * the entry unless its message id was added within the window, and note the id. Written here
+ * for the raw variant that does the same work; not Tributary's code.
  */
-export const rawRedisStreams = async (tag: string): Promise<BenchSystem> => {
+const IDEMPOTENT_XADD = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[2], id, 'PX', tonumber(ARGV[1]))
+return 0`;
+
+/**
+ * Raw ioredis streams, with Tributary's defaults: XADD with `MAXLEN ~ 100000`, one consumer
+ * group, XREADGROUP of up to 32 entries, XACK once processed (one XACK per batch read). With
+ * `sameWork`, it also does what Tributary does per message beyond that: the envelope with its
+ * metadata and the routing fields (`type`, `id`, `correlationId`), the idempotent add (a script
+ * that checks and notes the message id, `IDEMPOTENT_XADD`), and an XACK per entry once that
+ * entry is processed (settlement per message, not per batch).
+ */
+export const rawRedisStreams = async (tag: string, sameWork = false): Promise<BenchSystem> => {
   const counter = new Counter();
   const producer = new Redis(REDIS_URL);
   const consumer = new Redis(REDIS_URL);
+  const acker = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const group = tag;
   await consumer.xgroup('CREATE', tag, group, '$', 'MKSTREAM');
+  producer.defineCommand('idempotentXadd', { numberOfKeys: 2, lua: IDEMPOTENT_XADD });
+  const idempotentXadd = (producer as unknown as { idempotentXadd(...args: Array<string | number>): Promise<number> }).idempotentXadd.bind(producer);
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -115,19 +147,26 @@ export const rawRedisStreams = async (tag: string): Promise<BenchSystem> => {
         const [id, fields] = entries[i];
         const event = JSON.parse(fields[1]);
         if (event.type === 'OrderPlaced') counter.hit();
+        if (sameWork) void acker.xack(tag, group, id);
         ids[i] = id;
       }
-      if (ids.length) await consumer.xack(tag, group, ...ids);
+      if (!sameWork && ids.length) await consumer.xack(tag, group, ...ids);
     }
   })();
+  const emit = (event: BenchEvent): Promise<unknown> => {
+    if (!sameWork) return producer.xadd(tag, 'MAXLEN', '~', 100_000, '*', 'event', JSON.stringify(event));
+    const { id, correlationId, body } = tributaryEnvelope(event);
+    return idempotentXadd(tag, `${tag}:produced:${id}`, 120_000, 100_000, 'data', body, 'type', event.type, 'id', id, 'correlationId', correlationId);
+  };
   return {
-    emit: { emit: event => producer.xadd(tag, 'MAXLEN', '~', 100_000, '*', 'event', JSON.stringify(event)), processed: counter, settled: () => nothingPending(tag, group) },
+    emit: { emit, processed: counter, settled: () => nothingPending(tag, group) },
     send: { send: () => Promise.reject(new Error('no RPC over raw streams')) },
     close: async () => {
       running = false;
       consumer.disconnect();
       await loop;
-      await producer.del(tag);
+      acker.disconnect();
+      await deleteKeys(tag);
       producer.disconnect();
     },
   };
@@ -140,8 +179,10 @@ export const marbleRedis = (tag: string): Promise<BenchSystem> =>
 const REDIS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryRedis('pubsub'),
   'tributary-streams': tributaryRedis('streams'),
-  raw: rawRedisPubSub,
-  'raw-streams': rawRedisStreams,
+  raw: tag => rawRedisPubSub(tag),
+  'raw-metadata': tag => rawRedisPubSub(tag, true),
+  'raw-streams': tag => rawRedisStreams(tag),
+  'raw-streams-same-work': tag => rawRedisStreams(tag, true),
   marble: marbleRedis,
   nest: (tag: string) => nestRedis(REDIS_URL, tag),
   moleculer: (tag: string) => moleculerService(REDIS_URL, tag),
@@ -153,6 +194,7 @@ const tributaryReady = () => environment.redis ?? environment.tributaryRedis;
 export const redisSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: "Transport.REDIS, mode 'pubsub'", n: n.tributary, unavailable: tributaryReady },
   { id: 'raw', side: 'raw', label: 'ioredis pub/sub', n: n.raw, unavailable: () => environment.redis },
+  { id: 'raw-metadata', side: 'raw', label: "ioredis pub/sub + Tributary's metadata", n: n.raw, unavailable: () => environment.redis },
   { id: 'marble', side: 'marble', label: 'Marble.js Redis', n: n.marble, unavailable: () => environment.redis },
   { id: 'nest', side: 'nest', label: 'NestJS Redis', n: n.nest ?? n.raw, unavailable: () => environment.redis },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer Redis', n: n.moleculer ?? n.raw, unavailable: () => environment.redis },
@@ -162,6 +204,13 @@ export const redisSystems = (n: { tributary: number; raw: number; marble: number
 export const redisStreamsSystems = (n: { tributary: number; raw: number }): SystemSpec[] => [
   { id: 'tributary-streams', side: 'tributary', label: "Transport.REDIS, mode 'streams'", n: n.tributary, unavailable: tributaryReady },
   { id: 'raw-streams', side: 'raw', label: 'ioredis XADD/XREADGROUP/XACK', n: n.raw, unavailable: () => environment.redis },
+  {
+    id: 'raw-streams-same-work',
+    side: 'raw',
+    label: 'ioredis + envelope, idempotent add, XACK per entry',
+    n: n.raw,
+    unavailable: () => environment.redis,
+  },
 ];
 
 /** Starts a Redis system on fresh channels/streams, runs `fn` on it, closes it and deletes its keys. */
