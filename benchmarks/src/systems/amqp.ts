@@ -11,6 +11,7 @@ import { marbleService, tributaryService } from './messagingSystems';
 import { tributaryEnvelope } from './tributaryEnvelope';
 import { moleculerService } from './moleculer';
 import { nestAmqp } from './nest';
+import { tributaryTransportLayer } from './transportLayerOnly';
 
 /** The reply address of RabbitMQ's direct reply-to. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -37,6 +38,10 @@ export const tributaryQueues = (queue: string): string[] => {
 /** Tributary: `createMicroservice` on `Transport.AMQP` (default options) and a `MessagingClient`. */
 export const tributaryAmqp = (tag: string): Promise<BenchSystem> =>
   tributaryService(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
+
+/** Tributary's AMQP transport layer alone (see `tributaryTransportLayer`). */
+export const amqpLayer = (tag: string): Promise<BenchSystem> =>
+  tributaryTransportLayer(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
 
 /**
  * What Tributary puts on the wire with each message, for the raw variant that carries it too:
@@ -162,6 +167,7 @@ const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryAmqp,
   raw: tag => rawAmqp(tag),
   'raw-metadata': tag => rawAmqp(tag, true),
+  layer: amqpLayer,
   marble: marbleAmqp,
   nest: nestAmqpSystem,
   moleculer: moleculerAmqp,
@@ -172,6 +178,7 @@ export const amqpSystems = (n: { tributary: number; raw: number; marble: number;
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
   { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
   { id: 'raw-metadata', side: 'raw', label: "amqplib + Tributary's metadata", n: n.raw, unavailable: () => environment.rabbitmq },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.rabbitmq },
   { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq },
   { id: 'nest', side: 'nest', label: 'NestJS RMQ', n: n.nest ?? n.raw, unavailable: () => environment.rabbitmq },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP', n: n.moleculer ?? n.raw, unavailable: () => environment.rabbitmq },

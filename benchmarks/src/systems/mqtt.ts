@@ -12,6 +12,7 @@ import { tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { tributaryEnvelope } from './tributaryEnvelope';
 import { nestService } from './nest';
+import { tributaryTransportLayer } from './transportLayerOnly';
 
 /** Why Marble.js is absent from the MQTT rows. */
 export const MARBLE_ABSENT = 'Marble.js 4.1 has no NATS/MQTT transport';
@@ -72,6 +73,12 @@ export const endSessions = async (clientIds: readonly string[]): Promise<void> =
  */
 export const tributaryMqtt = (tag: string): Promise<BenchSystem> =>
   tributaryService(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
+    endSessions([`${tag}-service`, `${tag}-dead-letter`]),
+  );
+
+/** Tributary's MQTT transport layer alone (see `tributaryTransportLayer`). */
+export const mqttLayer = (tag: string): Promise<BenchSystem> =>
+  tributaryTransportLayer(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
     endSessions([`${tag}-service`, `${tag}-dead-letter`]),
   );
 
@@ -210,6 +217,7 @@ const MQTT_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryMqtt,
   raw: tag => rawMqtt(tag),
   'raw-metadata': tag => rawMqtt(tag, true),
+  layer: mqttLayer,
   nest: nestMqtt,
   moleculer: moleculerMqtt,
 };
@@ -219,6 +227,7 @@ export const mqttSystems = (n: { tributary: number; raw: number; nest?: number; 
   { id: 'tributary', side: 'tributary', label: 'Transport.MQTT (QoS 1)', n: n.tributary, unavailable: () => environment.mqtt ?? environment.tributaryMqtt },
   { id: 'raw', side: 'raw', label: 'mqtt.js QoS 1', n: n.raw, unavailable: () => environment.mqtt },
   { id: 'raw-metadata', side: 'raw', label: "mqtt.js QoS 1 + Tributary's metadata", n: n.raw, unavailable: () => environment.mqtt },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.mqtt },
   { id: 'nest', side: 'nest', label: 'NestJS MQTT', n: n.nest ?? n.raw, unavailable: () => environment.mqtt },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer MQTT', n: n.moleculer ?? n.raw, unavailable: () => environment.mqtt },
 ];

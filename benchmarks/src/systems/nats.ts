@@ -10,6 +10,7 @@ import { SEND_TIMEOUT } from './effects';
 import { tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { nestService } from './nest';
+import { tributaryTransportLayer } from './transportLayerOnly';
 
 /** A JetStream stream or consumer name from a cell tag (as `@tributary/nats` derives it). */
 const streamName = (name: string): string => name.replace(/[.*>\s/\\]/g, '_');
@@ -35,6 +36,12 @@ export const deleteStreams = async (names: readonly string[]): Promise<void> => 
  */
 export const tributaryNats = (tag: string): Promise<BenchSystem> =>
   tributaryService(Transport.NATS, { host: NATS_URL, channel: tag, timeout: SEND_TIMEOUT }, () =>
+    deleteStreams([streamName(tag), `${streamName(tag)}_dead-letter`]),
+  );
+
+/** Tributary's NATS transport layer alone (see `tributaryTransportLayer`). */
+export const natsLayer = (tag: string): Promise<BenchSystem> =>
+  tributaryTransportLayer(Transport.NATS, { host: NATS_URL, channel: tag, timeout: SEND_TIMEOUT }, () =>
     deleteStreams([streamName(tag), `${streamName(tag)}_dead-letter`]),
   );
 
@@ -111,6 +118,7 @@ export const moleculerNats = (tag: string): Promise<BenchSystem> => moleculerSer
 const NATS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryNats,
   raw: rawNats,
+  layer: natsLayer,
   nest: nestNats,
   moleculer: moleculerNats,
 };
@@ -122,6 +130,7 @@ export const MARBLE_ABSENT = 'Marble.js 4.1 has no NATS/MQTT transport';
 export const natsSystems = (n: { tributary: number; raw: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.NATS (JetStream)', n: n.tributary, unavailable: () => environment.nats ?? environment.tributaryNats },
   { id: 'raw', side: 'raw', label: '@nats-io/jetstream', n: n.raw, unavailable: () => environment.nats },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.nats },
   { id: 'nest', side: 'nest', label: 'NestJS NATS', n: n.nest ?? n.raw, unavailable: () => environment.nats },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer NATS', n: n.moleculer ?? n.raw, unavailable: () => environment.nats },
 ];

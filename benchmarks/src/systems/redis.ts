@@ -9,6 +9,7 @@ import { marbleService, tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { nestRedis } from './nest';
 import { tributaryEnvelope } from './tributaryEnvelope';
+import { tributaryTransportLayer } from './transportLayerOnly';
 
 /** Deletes every key whose name starts with the cell's tag. */
 export const deleteKeys = async (tag: string): Promise<void> => {
@@ -45,6 +46,17 @@ export const tributaryRedis =
   (mode: 'pubsub' | 'streams') =>
   (tag: string): Promise<BenchSystem> =>
     tributaryService(
+      Transport.REDIS,
+      { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT },
+      () => deleteKeys(tag),
+      mode === 'streams' ? () => nothingPending(tag, tag) : undefined,
+    );
+
+/** Tributary's Redis transport layer alone (see `tributaryTransportLayer`), in `mode`. */
+export const redisLayer =
+  (mode: 'pubsub' | 'streams') =>
+  (tag: string): Promise<BenchSystem> =>
+    tributaryTransportLayer(
       Transport.REDIS,
       { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT },
       () => deleteKeys(tag),
@@ -181,6 +193,8 @@ const REDIS_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   'tributary-streams': tributaryRedis('streams'),
   raw: tag => rawRedisPubSub(tag),
   'raw-metadata': tag => rawRedisPubSub(tag, true),
+  layer: redisLayer('pubsub'),
+  'streams-layer': redisLayer('streams'),
   'raw-streams': tag => rawRedisStreams(tag),
   'raw-streams-same-work': tag => rawRedisStreams(tag, true),
   marble: marbleRedis,
@@ -195,6 +209,7 @@ export const redisSystems = (n: { tributary: number; raw: number; marble: number
   { id: 'tributary', side: 'tributary', label: "Transport.REDIS, mode 'pubsub'", n: n.tributary, unavailable: tributaryReady },
   { id: 'raw', side: 'raw', label: 'ioredis pub/sub', n: n.raw, unavailable: () => environment.redis },
   { id: 'raw-metadata', side: 'raw', label: "ioredis pub/sub + Tributary's metadata", n: n.raw, unavailable: () => environment.redis },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
   { id: 'marble', side: 'marble', label: 'Marble.js Redis', n: n.marble, unavailable: () => environment.redis },
   { id: 'nest', side: 'nest', label: 'NestJS Redis', n: n.nest ?? n.raw, unavailable: () => environment.redis },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer Redis', n: n.moleculer ?? n.raw, unavailable: () => environment.redis },
@@ -211,6 +226,7 @@ export const redisStreamsSystems = (n: { tributary: number; raw: number }): Syst
     n: n.raw,
     unavailable: () => environment.redis,
   },
+  { id: 'streams-layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
 ];
 
 /** Starts a Redis system on fresh channels/streams, runs `fn` on it, closes it and deletes its keys. */
