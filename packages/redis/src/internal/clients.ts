@@ -3,6 +3,7 @@ import { BrokerUnavailableError } from '@tributary/messaging';
 import { BrokerAuthError, reconnectDelay, tlsFailure } from '@tributary/messaging/transport';
 import { redactCredentials } from './redactCredentials';
 import type { ResolvedRedisOptions } from './resolveOptions';
+import { Deadline, Deadlines } from './Deadlines';
 
 /** What a client is for: commands, blocking stream reads, or pub/sub. */
 export type ClientRole = 'command' | 'reader' | 'subscriber';
@@ -121,46 +122,6 @@ export const orUnavailable = async <T>(promise: Promise<T>, timeout: number, add
   }
 };
 
-/**
- * Commands sent on a ready connection, bounded by one sweep timer per client instead of a
- * timer per command (the hot path of emit, send and XACK): if the connection drops after the
- * command was written, the caller still gets `BrokerUnavailableError` at its deadline.
- */
-class Deadlines {
-  private readonly pending = new Set<{ deadline: number; expire: () => void }>();
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly every: number) {}
-
-  add(entry: { deadline: number; expire: () => void }): void {
-    this.pending.add(entry);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.sweep(), this.every);
-      this.timer.unref();
-    }
-  }
-
-  delete(entry: { deadline: number; expire: () => void }): void {
-    this.pending.delete(entry);
-  }
-
-  /** Expires what is past its deadline; the timer stops at a sweep that finds nothing pending (not per command). */
-  private sweep(): void {
-    if (this.pending.size === 0) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-      return;
-    }
-    const now = Date.now();
-    for (const entry of this.pending) {
-      if (entry.deadline <= now) {
-        this.delete(entry);
-        entry.expire();
-      }
-    }
-  }
-}
-
 const deadlines = new WeakMap<Redis, Deadlines>();
 
 /** Runs `command` once the client is ready, failing with `BrokerUnavailableError` after `timeout` ms in all. */
@@ -170,15 +131,15 @@ export const withinTimeout = <T>(client: Redis, timeout: number, address: string
   if (!watch) deadlines.set(client, (watch = new Deadlines(Math.max(25, Math.min(1000, Math.floor(timeout / 4))))));
   const dog = watch;
   return new Promise<T>((resolve, reject) => {
-    const entry = { deadline: Date.now() + timeout, expire: () => reject(new BrokerUnavailableError(address, timeout)) };
+    const entry: Deadline = { deadline: Date.now() + timeout, done: false, expire: () => reject(new BrokerUnavailableError(address, timeout)) };
     dog.add(entry);
     command().then(
       value => {
-        dog.delete(entry);
+        entry.done = true;
         resolve(value);
       },
       error => {
-        dog.delete(entry);
+        entry.done = true;
         reject(error);
       },
     );
