@@ -141,11 +141,13 @@ export function act<I extends Event, O = Event, E = never>(
         if (outerDone && inner.size === 0) subscriber.complete();
       };
 
-      const run = (event: I) => {
-        const tracker = getDeliveryTracker(event);
-        tracker?.begin();
+      /**
+       * The work of one event that is a stream, or that failed: `start` is the stream, or the
+       * error to recover from (`errorFn` or the default error event). `ended`: the delivery was
+       * told already (a value handed on synchronously whose subscriber threw).
+       */
+      const runWork = (event: I, tracker: DeliveryTracker | undefined, start: { stream$: Observable<O | E> } | { error: unknown }, ended = false) => {
         let failure: unknown;
-        let ended = false;
         const end = (sub: Subscription | undefined) => {
           if (ended) return;
           ended = true;
@@ -168,30 +170,9 @@ export function act<I extends Event, O = Event, E = never>(
             return of(defaultErrorEvent(thrown, event) as E);
           }
         };
-        let work$: Observable<O | E>;
         // already on the error path: a failing errorFn stream must not call errorFn again
-        let recovering = !!event.error;
-        try {
-          if (event.error) work$ = onError(event.error);
-          else {
-            const result = fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED);
-            // a result that is not a stream is done now: no Observable, no subscription
-            const nothing = isNothing(result);
-            if (nothing || isSingleValue(result)) {
-              try {
-                if (!nothing) subscriber.next(tracker ? linkToDelivery(result as O, tracker) : (result as O));
-              } finally {
-                end(undefined);
-                maybeComplete();
-              }
-              return;
-            }
-            work$ = toObservable(result);
-          }
-        } catch (error) {
-          recovering = true;
-          work$ = onError(error);
-        }
+        let recovering = !('stream$' in start);
+        const work$ = 'stream$' in start ? start.stream$ : onError(start.error);
         let sub: Subscription | undefined;
         const subscribeTo = (stream$: Observable<O | E>) =>
           stream$.subscribe({
@@ -221,6 +202,41 @@ export function act<I extends Event, O = Event, E = never>(
           inner.add(sub);
           if (tracker) running.add(stopped);
         }
+      };
+
+      // per event: no closure unless the result is a stream or something failed (the hot path)
+      const run = (event: I) => {
+        const tracker = getDeliveryTracker(event);
+        tracker?.begin();
+        if (event.error) return runWork(event, tracker, { error: event.error });
+        let result: ActResult<O>;
+        try {
+          result = fn(event, tracker ? new TrackedActContext(tracker) : NEVER_ABORTED);
+        } catch (error) {
+          return runWork(event, tracker, { error });
+        }
+        // a result that is not a stream is done now: no Observable, no subscription
+        const nothing = isNothing(result);
+        if (nothing || isSingleValue(result)) {
+          try {
+            if (!nothing) subscriber.next(tracker ? linkToDelivery(result as O, tracker) : (result as O));
+          } catch (error) {
+            // a subscriber that threw: its delivery has ended; the error becomes an error event
+            tracker?.end(undefined);
+            maybeComplete();
+            return runWork(event, tracker, { error }, true);
+          }
+          tracker?.end(undefined);
+          maybeComplete();
+          return;
+        }
+        let stream$: Observable<O>;
+        try {
+          stream$ = toObservable(result);
+        } catch (error) {
+          return runWork(event, tracker, { error });
+        }
+        runWork(event, tracker, { stream$ });
       };
 
       const outer = source.subscribe({

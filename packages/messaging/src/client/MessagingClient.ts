@@ -87,6 +87,13 @@ export const createClientApi = (
   const taken = (what: string) => (ok: boolean) => {
     if (!ok) throw new Error(`The broker refused the ${what} to "${target.channel}"`);
   };
+  // made once, not per message: emit and publish are on the hot path
+  const messageTaken = taken('message');
+  const publicationTaken = taken('publication');
+  const emitTo = (c: TransportLayerConnection, message: TransportMessage): Promise<boolean> => {
+    const tooLarge = oversize(message.data, target.maxMessageSize, target.channel);
+    return tooLarge ? Promise.reject(tooLarge) : c.emitMessage(target.channel, message);
+  };
   return {
     // plain promise chains: emit is on the hot path, and an async function costs more
     emit: event => {
@@ -98,8 +105,8 @@ export const createClientApi = (
         span?.end(error);
         return Promise.reject(error); // an unencodable event rejects, as an async function would
       }
-      const sent = connection ? checked(connection, target.maxMessageSize, message, target.channel, c => c.emitMessage(target.channel, message)) : ready().then(c => checked(c, target.maxMessageSize, message, target.channel, () => c.emitMessage(target.channel, message)));
-      return endWhenSent(span, sent.then(taken('message')));
+      const sent = connection ? emitTo(connection, message) : ready().then(c => emitTo(c, message));
+      return endWhenSent(span, sent.then(messageTaken));
     },
     publish: event => {
       if (closed) return isClosed()!;
@@ -111,7 +118,7 @@ export const createClientApi = (
         return Promise.reject(error);
       }
       const sent = connection ? checked(connection, target.maxMessageSize, message, event.type, c => c.publishMessage(event.type, message)) : ready().then(c => checked(c, target.maxMessageSize, message, event.type, () => c.publishMessage(event.type, message)));
-      return endWhenSent(span, sent.then(taken('publication')));
+      return endWhenSent(span, sent.then(publicationTaken));
     },
     // one Observable per call, not defer + map + mergeMap: send is on the hot path too
     send: <R extends Event>(event: Event) =>

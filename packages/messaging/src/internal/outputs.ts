@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuid } from './uuid';
 import { DELIVERY_TRACKER, encodeError, Event, EventMetadata } from '@tributary/core';
 import { asListenerDelivery } from '../server/microservice.interface';
 import { wireMetadata } from './codec';
@@ -29,10 +29,10 @@ export const outgoingEvent = (event: Event): Event => {
   const cause = asListenerDelivery(event)?.event.metadata;
   if (cause) {
     metadata.causationId = cause.id;
-    metadata.id = randomUUID();
+    metadata.id = uuid();
     metadata.timestamp = Date.now();
   } else {
-    metadata.id ??= randomUUID();
+    metadata.id ??= uuid();
     metadata.timestamp ??= Date.now();
   }
   metadata.correlationId ??= metadata.id;
@@ -69,7 +69,7 @@ export const routeOutput = (event: Event, channel: string): { destination: strin
   if (event.error !== undefined && toOrigin) return undefined;
   const cause = asListenerDelivery(event)?.event.metadata;
   const out: EventMetadata = {
-    id: randomUUID(),
+    id: uuid(),
     correlationId: metadata?.correlationId ?? cause?.correlationId,
     causationId: cause?.id ?? metadata?.causationId,
     // a reply keeps its address; an event chained to the own channel is an emit, not a request

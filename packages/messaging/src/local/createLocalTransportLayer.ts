@@ -13,6 +13,7 @@ import { deliveryConfig, resolveDeliveryOptions } from '../transport/resolveDeli
 import { PendingReplies } from '../transport/pendingReplies';
 import { InFlightMessages } from '../transport/InFlightMessages';
 import { defaultLocalBroker, LocalBroker } from './LocalBroker';
+import { uuid } from '../internal/uuid';
 import { NoConsumerError } from '../errors/errors';
 import { localDeadLetters } from './localDeadLetters';
 
@@ -107,7 +108,7 @@ class LocalConnection implements TransportLayerConnection<Transport.LOCAL> {
     if (!this.broker.hasConsumer(channel)) return Promise.reject(new NoConsumerError(channel));
     const callId = String(++this.calls);
     const reply = this.pending.register(callId, message.type, options?.timeout ?? this.config.timeout, channel);
-    this.broker.enqueue(channel, { ...message, correlationId: message.correlationId ?? randomUUID(), replyTo: `${this.replyTo()}#${callId}` });
+    this.broker.enqueue(channel, { ...message, correlationId: message.correlationId ?? uuid(), replyTo: `${this.replyTo()}#${callId}` });
     return reply;
   }
 
