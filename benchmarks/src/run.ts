@@ -49,7 +49,7 @@ const sweepQueues = async (): Promise<void> => {
 
 const runCell = async (workload: Workload, spec: SystemSpec, deadline: number): Promise<CellResult> => {
   const system = { ...spec, n: Math.max(100, Math.round(spec.n * SCALE)) };
-  const base = { workload: workload.id, system: system.id, side: system.side, label: system.label, n: system.n };
+  const base = { workload: workload.id, system: system.id, side: system.side, label: system.label, n: system.n, breakdown: system.breakdown };
   const unavailable = system.unavailable?.();
   if (unavailable) return { ...base, status: 'not-measured', reason: unavailable, samples: [], wallMs: 0 };
   const started = performance.now();

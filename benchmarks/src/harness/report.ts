@@ -5,6 +5,8 @@ import type { CellResult, MetricSpec, Side, Workload } from './types';
 /** One side's figure in a row: the runs' values, or why there are none. */
 export interface Figure {
   readonly system?: string;
+  /** A breakdown variant (see `SystemSpec.breakdown`). */
+  readonly breakdown?: boolean;
   readonly values: number[];
   readonly median: number;
   readonly min: number;
@@ -39,7 +41,7 @@ const figure = (cell: CellResult | undefined, metric: MetricSpec, side: Side, ab
   // a figure no run could give (NaN) reaches the parent as null
   const values = cell.samples.map(s => s.metrics[metric.key] ?? NaN);
   const lost = cell.samples.reduce((sum, s) => sum + s.lost + s.failed, 0);
-  return { system: cell.system, values, ...spread(values), lost };
+  return { system: cell.system, breakdown: cell.breakdown, values, ...spread(values), lost };
 };
 
 const speedRatio = (metric: MetricSpec, tributary: Figure, other: Figure): number => {

@@ -27,6 +27,8 @@ const speedOver = (row: Row, peer: number): number => (row.metric.better === 'hi
 export const checkTargets = (rows: readonly Row[], cells: readonly CellResult[]): TargetCheck[] => {
   const checks: TargetCheck[] = [];
   for (const row of rows) {
+    // a breakdown row's "raw" does part of Tributary's work: it explains a gap, it sets no target
+    if (row.raw.breakdown) continue;
     const key = row.metric.key;
     const broker = isBrokerGroup(row.group);
     if (row.workload === 'local-emit-batches') {

@@ -21,6 +21,12 @@ export interface SystemSpec {
   readonly n: number;
   /** When set, the system cannot run here: the table says so. */
   readonly unavailable?: () => string | undefined;
+  /**
+   * A raw-side variant that does part of Tributary's work (the raw client carrying its metadata,
+   * a plain loop doing its per-message work, Tributary's transport layer alone): its rows break
+   * the overhead down and are no baseline of a target.
+   */
+  readonly breakdown?: boolean;
 }
 
 /** A figure a workload reports, one row of the table per metric (and Tributary variant). */
@@ -81,6 +87,8 @@ export interface CellResult {
   readonly side: Side;
   readonly label: string;
   readonly n: number;
+  /** See `SystemSpec.breakdown`. */
+  readonly breakdown?: boolean;
   readonly status: 'ok' | 'not-measured';
   readonly reason?: string;
   readonly samples: readonly RunSample[];

@@ -177,8 +177,8 @@ const AMQP_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
 export const amqpSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP', n: n.tributary, unavailable: () => environment.rabbitmq ?? environment.tributaryAmqp },
   { id: 'raw', side: 'raw', label: 'amqplib', n: n.raw, unavailable: () => environment.rabbitmq },
-  { id: 'raw-metadata', side: 'raw', label: "amqplib + Tributary's metadata", n: n.raw, unavailable: () => environment.rabbitmq },
-  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.rabbitmq },
+  { id: 'raw-metadata', side: 'raw', breakdown: true, label: "amqplib + Tributary's metadata", n: n.raw, unavailable: () => environment.rabbitmq },
+  { id: 'layer', side: 'raw', breakdown: true, label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.rabbitmq },
   { id: 'marble', side: 'marble', label: 'Marble.js AMQP', n: n.marble, unavailable: () => environment.rabbitmq },
   { id: 'nest', side: 'nest', label: 'NestJS RMQ', n: n.nest ?? n.raw, unavailable: () => environment.rabbitmq },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP', n: n.moleculer ?? n.raw, unavailable: () => environment.rabbitmq },

@@ -195,7 +195,7 @@ export const localSystems = (n: { tributary: number; raw: number; marble: number
   { id: 'tributary', side: 'tributary', label: 'EventBus', n: n.tributary },
   { id: 'tributary-ms', side: 'tributary', label: 'microservice, Transport.LOCAL', n: n.tributary },
   { id: 'raw', side: 'raw', label: 'RxJS Subject → filter → map', n: n.raw },
-  { id: 'raw-same-work', side: 'raw', label: "a plain loop doing Tributary's per-message work", n: n.raw },
+  { id: 'raw-same-work', side: 'raw', breakdown: true, label: "a plain loop doing Tributary's per-message work", n: n.raw },
   { id: 'marble', side: 'marble', label: 'Marble.js EventBus', n: n.marble },
 ];
 

@@ -226,8 +226,8 @@ const MQTT_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
 export const mqttSystems = (n: { tributary: number; raw: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.MQTT (QoS 1)', n: n.tributary, unavailable: () => environment.mqtt ?? environment.tributaryMqtt },
   { id: 'raw', side: 'raw', label: 'mqtt.js QoS 1', n: n.raw, unavailable: () => environment.mqtt },
-  { id: 'raw-metadata', side: 'raw', label: "mqtt.js QoS 1 + Tributary's metadata", n: n.raw, unavailable: () => environment.mqtt },
-  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.mqtt },
+  { id: 'raw-metadata', side: 'raw', breakdown: true, label: "mqtt.js QoS 1 + Tributary's metadata", n: n.raw, unavailable: () => environment.mqtt },
+  { id: 'layer', side: 'raw', breakdown: true, label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.mqtt },
   { id: 'nest', side: 'nest', label: 'NestJS MQTT', n: n.nest ?? n.raw, unavailable: () => environment.mqtt },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer MQTT', n: n.moleculer ?? n.raw, unavailable: () => environment.mqtt },
 ];

@@ -130,7 +130,7 @@ export const MARBLE_ABSENT = 'Marble.js 4.1 has no NATS/MQTT transport';
 export const natsSystems = (n: { tributary: number; raw: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.NATS (JetStream)', n: n.tributary, unavailable: () => environment.nats ?? environment.tributaryNats },
   { id: 'raw', side: 'raw', label: '@nats-io/jetstream', n: n.raw, unavailable: () => environment.nats },
-  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.nats },
+  { id: 'layer', side: 'raw', breakdown: true, label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.nats },
   { id: 'nest', side: 'nest', label: 'NestJS NATS', n: n.nest ?? n.raw, unavailable: () => environment.nats },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer NATS', n: n.moleculer ?? n.raw, unavailable: () => environment.nats },
 ];

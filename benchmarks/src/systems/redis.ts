@@ -208,8 +208,8 @@ const tributaryReady = () => environment.redis ?? environment.tributaryRedis;
 export const redisSystems = (n: { tributary: number; raw: number; marble: number; nest?: number; moleculer?: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: "Transport.REDIS, mode 'pubsub'", n: n.tributary, unavailable: tributaryReady },
   { id: 'raw', side: 'raw', label: 'ioredis pub/sub', n: n.raw, unavailable: () => environment.redis },
-  { id: 'raw-metadata', side: 'raw', label: "ioredis pub/sub + Tributary's metadata", n: n.raw, unavailable: () => environment.redis },
-  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
+  { id: 'raw-metadata', side: 'raw', breakdown: true, label: "ioredis pub/sub + Tributary's metadata", n: n.raw, unavailable: () => environment.redis },
+  { id: 'layer', side: 'raw', breakdown: true, label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
   { id: 'marble', side: 'marble', label: 'Marble.js Redis', n: n.marble, unavailable: () => environment.redis },
   { id: 'nest', side: 'nest', label: 'NestJS Redis', n: n.nest ?? n.raw, unavailable: () => environment.redis },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer Redis', n: n.moleculer ?? n.raw, unavailable: () => environment.redis },
@@ -222,11 +222,12 @@ export const redisStreamsSystems = (n: { tributary: number; raw: number }): Syst
   {
     id: 'raw-streams-same-work',
     side: 'raw',
+    breakdown: true,
     label: 'ioredis + envelope, idempotent add, XACK per entry',
     n: n.raw,
     unavailable: () => environment.redis,
   },
-  { id: 'streams-layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
+  { id: 'streams-layer', side: 'raw', breakdown: true, label: "Tributary's transport layer alone", n: n.tributary, unavailable: tributaryReady },
 ];
 
 /** Starts a Redis system on fresh channels/streams, runs `fn` on it, closes it and deletes its keys. */
