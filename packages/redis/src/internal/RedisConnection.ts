@@ -122,11 +122,16 @@ export class RedisConnection implements TransportLayerConnection<Transport.REDIS
     if (!this.closing) this.tracker.error$.next(error instanceof Error ? error : new Error(String(error)));
   }
 
-  async sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
+  sendMessage(channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     this.reply ??= new ReplyChannel(this.options.keys, this.subscriber, this.options.channel);
     const reply = this.reply;
     // the reply channel is subscribed once: later calls do not wait (nor arm a timer) for it
-    if (!reply.isOpen) await orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address);
+    if (reply.isOpen) return this.call(reply, channel, message, options);
+    return orUnavailable(reply.open(), options?.timeout ?? this.options.timeout, this.options.address).then(() => this.call(reply, channel, message, options));
+  }
+
+  /** One call on the open reply channel: registered, then sent; the reply (or why there is none). */
+  private call(reply: ReplyChannel, channel: string, message: TransportMessage, options?: SendOptions): Promise<TransportMessage> {
     const correlationId = message.correlationId ?? randomUUID();
     const call = reply.register(correlationId, message.type, options?.timeout ?? this.options.timeout, channel);
     this.mode.request(channel, message, call.replyTo, correlationId, options?.reframe).catch(error => reply.reject(call.replyTo, error));

@@ -39,7 +39,7 @@ export interface TransportMode {
   publish(topic: string, message: TransportMessage): Promise<boolean>;
   /** Sends a request carrying the reply address. */
   /** `reframe` frames the request again with its reply routing (pub/sub: the envelope is the message). */
-  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<void>;
+  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<unknown>;
   ack(message: TransportMessage | undefined): Promise<void>;
   nack(message: TransportMessage | undefined, resend: boolean): Promise<void>;
   retry(message: TransportMessage, retry: { delay: number; attempt: number; error: EncodedError }): Promise<void>;

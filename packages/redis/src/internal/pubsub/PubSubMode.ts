@@ -9,6 +9,9 @@ import { deadLetterFields, xaddArgs } from '../deadLetterFields';
 import { escapeGlob, globOf, isWildcard, ownerOf } from '../topicPatterns';
 import { Timers } from '../Timers';
 
+const returnTrue = (): true => true;
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** How many messages wait between connect and the subscription of `message$` (more are dropped). */
 const EARLY_LIMIT = 10_000;
 
@@ -105,11 +108,17 @@ export class PubSubMode implements TransportMode {
     return this.stopping;
   }
 
-  async emit(channel: string, message: TransportMessage): Promise<boolean> {
+  // plain promise chains, not async functions: emit, request and ack are on the hot path
+  emit(channel: string, message: TransportMessage): Promise<boolean> {
     const { keys } = this.ctx.options;
     const target = keys.replyChannelOf(channel) ?? keys.stream(channel);
-    await this.ctx.withinTimeout(() => publishTo(this.ctx.command, keys.sharded(target), target, toBytes(message.data)));
-    return true;
+    let data: Buffer;
+    try {
+      data = toBytes(message.data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.ctx.withinTimeout(() => publishTo(this.ctx.command, keys.sharded(target), target, data)).then(returnTrue);
   }
 
   async publish(topic: string, message: TransportMessage): Promise<boolean> {
@@ -118,14 +127,20 @@ export class PubSubMode implements TransportMode {
     return true;
   }
 
-  async request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<void> {
+  request(channel: string, message: TransportMessage, replyTo: string, correlationId: string, reframe?: SendOptions['reframe']): Promise<unknown> {
     // the messaging layer frames the envelope with the reply address; a raw caller's bytes are rewritten
-    const data = reframe ? reframe({ replyTo, correlationId }) : withReplyAddress(message.data, replyTo, correlationId);
-    await this.emit(channel, { ...message, data });
+    let data: unknown;
+    try {
+      data = reframe ? reframe({ replyTo, correlationId }) : withReplyAddress(message.data, replyTo, correlationId);
+    } catch (error) {
+      return Promise.reject(error); // (oversize, unencodable): the call fails, as from an async function
+    }
+    return this.emit(channel, { data });
   }
 
-  async ack(message: TransportMessage | undefined): Promise<void> {
+  ack(message: TransportMessage | undefined): Promise<void> {
     this.inFlight.take(message);
+    return SETTLED;
   }
 
   async nack(message: TransportMessage | undefined, resend: boolean): Promise<void> {
