@@ -12,6 +12,7 @@ import { tributaryEnvelope } from './tributaryEnvelope';
 import { moleculerService } from './moleculer';
 import { nestAmqp } from './nest';
 import { tributaryTransportLayer } from './transportLayerOnly';
+import type { TributaryStarter } from './messagingSystems';
 
 /** The reply address of RabbitMQ's direct reply-to. */
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -36,12 +37,14 @@ export const tributaryQueues = (queue: string): string[] => {
 };
 
 /** Tributary: `createMicroservice` on `Transport.AMQP` (default options) and a `MessagingClient`. */
-export const tributaryAmqp = (tag: string): Promise<BenchSystem> =>
-  tributaryService(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
+const onAmqp =
+  (start: TributaryStarter) =>
+  (tag: string): Promise<BenchSystem> =>
+    start(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
+export const tributaryAmqp = onAmqp(tributaryService);
 
 /** Tributary's AMQP transport layer alone (see `tributaryTransportLayer`). */
-export const amqpLayer = (tag: string): Promise<BenchSystem> =>
-  tributaryTransportLayer(Transport.AMQP, { host: AMQP_URL, queue: tag, timeout: SEND_TIMEOUT }, () => deleteQueues(tributaryQueues(tag)));
+export const amqpLayer = onAmqp(tributaryTransportLayer);
 
 /**
  * What Tributary puts on the wire with each message, for the raw variant that carries it too:

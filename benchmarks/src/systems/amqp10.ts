@@ -9,6 +9,8 @@ import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { PendingCalls } from './pendingCalls';
 import { tributaryService } from './messagingSystems';
+import type { TributaryStarter } from './messagingSystems';
+import { tributaryTransportLayer } from './transportLayerOnly';
 
 /** Tributary's default credit: deliveries unsettled per queue. */
 const CREDIT = 32;
@@ -118,10 +120,14 @@ export const deleteArtemisQueues = async (names: readonly string[]): Promise<voi
  * send confirmed by the broker's `accepted`, deliveries accepted after the effects, credit 32 per
  * queue, RPC over a dynamic reply address) and a `MessagingClient`.
  */
-export const tributaryAmqp10 = (tag: string): Promise<BenchSystem> =>
-  tributaryService(Transport.AMQP10, { host: AMQP10_URL, channel: tag, timeout: SEND_TIMEOUT }, () =>
-    deleteArtemisQueues([tag, `${tag}.dead-letter`]),
-  );
+const onAmqp10 =
+  (start: TributaryStarter) =>
+  (tag: string): Promise<BenchSystem> =>
+    start(Transport.AMQP10, { host: AMQP10_URL, channel: tag, timeout: SEND_TIMEOUT }, () => deleteArtemisQueues([tag, `${tag}.dead-letter`]));
+export const tributaryAmqp10 = onAmqp10(tributaryService);
+
+/** Tributary's AMQP 1.0 transport layer alone (see `tributaryTransportLayer`). */
+export const amqp10Layer = onAmqp10(tributaryTransportLayer);
 
 const jsonMessage = (value: unknown, extra: Record<string, unknown> = {}): Message =>
   ({ body: rheaMessage.data_section(Buffer.from(JSON.stringify(value))), content_type: 'application/json', durable: true, ...extra }) as Message;
@@ -199,7 +205,7 @@ export const moleculerAmqp10 = (tag: string): Promise<BenchSystem> => {
   return moleculerService({ type: 'AMQP10', options: { url: `amqp10://guest:guest@${hostname}:${port || 5673}`, prefetch: 32, connectionOptions: { tcp_no_delay: true } } }, tag);
 };
 
-const AMQP10_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp10, raw: rawAmqp10, moleculer: moleculerAmqp10 };
+const AMQP10_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = { tributary: tributaryAmqp10, raw: rawAmqp10, layer: amqp10Layer, moleculer: moleculerAmqp10 };
 
 /** Why the peers have no AMQP 1.0 cell. */
 export const AMQP10_ABSENT = {
@@ -211,6 +217,7 @@ export const AMQP10_ABSENT = {
 export const amqp10Systems = (n: { tributary: number; raw: number }): SystemSpec[] => [
   { id: 'tributary', side: 'tributary', label: 'Transport.AMQP10', n: n.tributary, unavailable: () => environment.amqp10 ?? environment.tributaryAmqp10 },
   { id: 'raw', side: 'raw', label: 'rhea', n: n.raw, unavailable: () => environment.amqp10 },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable: () => environment.amqp10, breakdown: true },
   { id: 'moleculer', side: 'moleculer', label: 'Moleculer AMQP10', n: n.raw, unavailable: () => environment.amqp10 },
 ];
 

@@ -22,6 +22,8 @@ import { environment, KAFKA_BROKER } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { tributaryService } from './messagingSystems';
+import type { TributaryStarter } from './messagingSystems';
+import { tributaryTransportLayer } from './transportLayerOnly';
 import { moleculerService } from './moleculer';
 import { nestService } from './nest';
 
@@ -141,10 +143,14 @@ const untilReady = async (ready: () => Promise<unknown>, ms: number, what: strin
  * partition, offsets committed every 200 ms up to the contiguous prefix of settled (processed)
  * messages; `send` over the client's own reply topic, correlated by header.
  */
-export const tributaryKafka = (tag: string): Promise<BenchSystem> =>
-  tributaryService(Transport.KAFKA, { brokers: BROKERS, topic: tag, timeout: SEND_TIMEOUT }, () =>
-    deleteKafka({ topics: [tag, `${tag}.dead-letter`], groups: [tag] }),
-  );
+const onKafka =
+  (start: TributaryStarter) =>
+  (tag: string): Promise<BenchSystem> =>
+    start(Transport.KAFKA, { brokers: BROKERS, topic: tag, timeout: SEND_TIMEOUT }, () => deleteKafka({ topics: [tag, `${tag}.dead-letter`], groups: [tag] }));
+export const tributaryKafka = onKafka(tributaryService);
+
+/** Tributary's Kafka transport layer alone (see `tributaryTransportLayer`). */
+export const kafkaLayer = onKafka(tributaryTransportLayer);
 
 /** What Tributary's client writes for an event: the JSON body and its `tributary.*` headers (id, timestamp, type; the correlation id is the id). */
 export const tributaryRecord = (event: BenchEvent): FillRecord => ({
@@ -437,6 +443,7 @@ const KAFKA_SYSTEMS: Record<string, (tag: string) => Promise<BenchSystem>> = {
   tributary: tributaryKafka,
   raw: rawPlatformatic,
   kafkajs: rawKafkaJs,
+  layer: kafkaLayer,
   nest: nestKafka,
   moleculer: moleculerKafka,
 };
@@ -448,6 +455,7 @@ export const kafkaSystems = (n: { tributary: number; raw: number; kafkajs: numbe
   { id: 'tributary', side: 'tributary', label: 'Transport.KAFKA', n: n.tributary, unavailable: () => environment.kafka ?? environment.tributaryKafka },
   { id: 'raw', side: 'raw', label: '@platformatic/kafka', n: n.raw, unavailable },
   { id: 'kafkajs', side: 'raw', label: 'KafkaJS', n: n.kafkajs, unavailable },
+  { id: 'layer', side: 'raw', label: "Tributary's transport layer alone", n: n.tributary, unavailable, breakdown: true },
   ...(n.nest ? [{ id: 'nest', side: 'nest' as const, label: 'NestJS Kafka', n: n.nest, unavailable }] : []),
   ...(n.moleculer ? [{ id: 'moleculer', side: 'moleculer' as const, label: 'Moleculer Kafka', n: n.moleculer, unavailable }] : []),
 ];

@@ -5,13 +5,16 @@ import { firstValueFrom } from 'rxjs';
 import { BenchEvent, BenchSystem, Counter } from '../harness/drive';
 import { marbleListener, marbleQuietLogger, tributaryListener } from './effects';
 
-/** A Tributary service and a client of it on one broker transport; `cleanup` removes what the run made. */
-export const tributaryService = async (
+/** Starts a system of Tributary's on one broker transport: `tributaryService`, or `tributaryTransportLayer` (its breakdown). */
+export type TributaryStarter = (
   transport: Transport,
   options: Record<string, unknown>,
   cleanup: () => Promise<void>,
   settled?: () => Promise<void>,
-): Promise<BenchSystem> => {
+) => Promise<BenchSystem>;
+
+/** A Tributary service and a client of it on one broker transport; `cleanup` removes what the run made. */
+export const tributaryService: TributaryStarter = async (transport, options, cleanup, settled) => {
   const counter = new Counter();
   const microservice = await createMicroservice({ transport, options, listener: tributaryListener(counter) });
   const connection = await microservice();

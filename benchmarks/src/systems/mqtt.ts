@@ -13,6 +13,7 @@ import { moleculerService } from './moleculer';
 import { tributaryEnvelope } from './tributaryEnvelope';
 import { nestService } from './nest';
 import { tributaryTransportLayer } from './transportLayerOnly';
+import type { TributaryStarter } from './messagingSystems';
 
 /** Why Marble.js is absent from the MQTT rows. */
 export const MARBLE_ABSENT = 'Marble.js 4.1 has no NATS/MQTT transport';
@@ -71,16 +72,16 @@ export const endSessions = async (clientIds: readonly string[]): Promise<void> =
  * acknowledged the reply (a reply lost on a dropped connection brings the request back), so
  * each of the 32 slots of the receive maximum is held a broker round trip longer than raw's.
  */
-export const tributaryMqtt = (tag: string): Promise<BenchSystem> =>
-  tributaryService(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
-    endSessions([`${tag}-service`, `${tag}-dead-letter`]),
-  );
+const onMqtt =
+  (start: TributaryStarter) =>
+  (tag: string): Promise<BenchSystem> =>
+    start(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
+      endSessions([`${tag}-service`, `${tag}-dead-letter`]),
+    );
+export const tributaryMqtt = onMqtt(tributaryService);
 
 /** Tributary's MQTT transport layer alone (see `tributaryTransportLayer`). */
-export const mqttLayer = (tag: string): Promise<BenchSystem> =>
-  tributaryTransportLayer(Transport.MQTT, { host: MQTT_URL, channel: tag, clientId: `${tag}-service`, timeout: SEND_TIMEOUT }, () =>
-    endSessions([`${tag}-service`, `${tag}-dead-letter`]),
-  );
+export const mqttLayer = onMqtt(tributaryTransportLayer);
 
 /**
  * mqtt.js 5 by hand, with the same guarantees as Tributary: MQTT 5, QoS 1 both ways, the

@@ -11,6 +11,7 @@ import { tributaryService } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { nestService } from './nest';
 import { tributaryTransportLayer } from './transportLayerOnly';
+import type { TributaryStarter } from './messagingSystems';
 
 /** A JetStream stream or consumer name from a cell tag (as `@tributary/nats` derives it). */
 const streamName = (name: string): string => name.replace(/[.*>\s/\\]/g, '_');
@@ -34,16 +35,14 @@ export const deleteStreams = async (names: readonly string[]): Promise<void> => 
  * `send` is core NATS request/reply (`<channel>.rpc`, a queue group). At-least-once for
  * events, at-most-once for requests (as for every system here: a request is not stored).
  */
-export const tributaryNats = (tag: string): Promise<BenchSystem> =>
-  tributaryService(Transport.NATS, { host: NATS_URL, channel: tag, timeout: SEND_TIMEOUT }, () =>
-    deleteStreams([streamName(tag), `${streamName(tag)}_dead-letter`]),
-  );
+const onNats =
+  (start: TributaryStarter) =>
+  (tag: string): Promise<BenchSystem> =>
+    start(Transport.NATS, { host: NATS_URL, channel: tag, timeout: SEND_TIMEOUT }, () => deleteStreams([streamName(tag), `${streamName(tag)}_dead-letter`]));
+export const tributaryNats = onNats(tributaryService);
 
 /** Tributary's NATS transport layer alone (see `tributaryTransportLayer`). */
-export const natsLayer = (tag: string): Promise<BenchSystem> =>
-  tributaryTransportLayer(Transport.NATS, { host: NATS_URL, channel: tag, timeout: SEND_TIMEOUT }, () =>
-    deleteStreams([streamName(tag), `${streamName(tag)}_dead-letter`]),
-  );
+export const natsLayer = onNats(tributaryTransportLayer);
 
 /**
  * `@nats-io/jetstream` 3 by hand, with the same guarantees as Tributary: a file-stored

@@ -6,6 +6,7 @@ import { environment, REDIS_URL } from '../harness/environment';
 import type { SystemSpec } from '../harness/types';
 import { SEND_TIMEOUT } from './effects';
 import { marbleService, tributaryService } from './messagingSystems';
+import type { TributaryStarter } from './messagingSystems';
 import { moleculerService } from './moleculer';
 import { nestRedis } from './nest';
 import { tributaryEnvelope } from './tributaryEnvelope';
@@ -41,27 +42,23 @@ const nothingPending = async (stream: string, group: string, timeoutMs = 10_000)
   }
 };
 
-/** Tributary on `Transport.REDIS` (`mode: 'pubsub'` or `'streams'`), default options otherwise. */
-export const tributaryRedis =
+/** Tributary on `Transport.REDIS` (`mode: 'pubsub'` or `'streams'`), default options otherwise, started by `start`. */
+const onRedis =
+  (start: TributaryStarter) =>
   (mode: 'pubsub' | 'streams') =>
   (tag: string): Promise<BenchSystem> =>
-    tributaryService(
+    start(
       Transport.REDIS,
       { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT },
       () => deleteKeys(tag),
       mode === 'streams' ? () => nothingPending(tag, tag) : undefined,
     );
 
-/** Tributary's Redis transport layer alone (see `tributaryTransportLayer`), in `mode`. */
-export const redisLayer =
-  (mode: 'pubsub' | 'streams') =>
-  (tag: string): Promise<BenchSystem> =>
-    tributaryTransportLayer(
-      Transport.REDIS,
-      { host: REDIS_URL, channel: tag, mode, timeout: SEND_TIMEOUT },
-      () => deleteKeys(tag),
-      mode === 'streams' ? () => nothingPending(tag, tag) : undefined,
-    );
+/** Tributary on `Transport.REDIS`. */
+export const tributaryRedis = onRedis(tributaryService);
+
+/** Tributary's Redis transport layer alone (see `tributaryTransportLayer`). */
+export const redisLayer = onRedis(tributaryTransportLayer);
 
 /**
  * Raw ioredis pub/sub: JSON envelopes published to the service channel; RPC with a

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Transport } from '@tributary/messaging';
 import { jsonTransformer, provideTransportLayer, TransportMessage, TransportWire } from '@tributary/messaging/transport';
-import { BenchEvent, BenchSystem, Counter } from '../harness/drive';
+import { BenchEvent, Counter } from '../harness/drive';
+import type { TributaryStarter } from './messagingSystems';
 
 interface Framed {
   type: string;
@@ -26,12 +26,7 @@ const message = (wire: TransportWire, event: Framed): TransportMessage => {
  * splits the framework's overhead in two: raw client → this is the adapter (and the wire
  * format); this → Tributary is the messaging layer (effects, delivery machine, client).
  */
-export const tributaryTransportLayer = async (
-  transport: Transport,
-  options: Record<string, unknown>,
-  cleanup: () => Promise<void>,
-  settled?: () => Promise<void>,
-): Promise<BenchSystem> => {
+export const tributaryTransportLayer: TributaryStarter = async (transport, options, cleanup, settled) => {
   const counter = new Counter();
   const layer = provideTransportLayer(transport, options);
   const { wire, channel, timeout, framesRequests } = layer.config;

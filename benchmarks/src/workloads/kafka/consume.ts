@@ -2,13 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { benchEvent, Counter, repeat, withSystem } from '../../harness/drive';
 import type { BenchSystem } from '../../harness/drive';
 import type { RunSample, Workload } from '../../harness/types';
-import { createTopics, deleteKafka, fillTopic, nestKafka, nestTopic, plainRecord, rawKafkaJs, rawPlatformatic, tributaryKafka, tributaryRecord } from '../../systems/kafka';
+import { createTopics, deleteKafka, fillTopic, kafkaLayer, nestKafka, nestTopic, plainRecord, rawKafkaJs, rawPlatformatic, tributaryKafka, tributaryRecord } from '../../systems/kafka';
 import type { FillRecord } from '../../systems/kafka';
 import { kafkaSystems } from '../../systems/kafka';
 
 /** Per system: how it starts on a topic, which topic its `OrderPlaced` events are read from, and what its client writes there. */
 const CONSUMERS: Record<string, { start: (tag: string) => Promise<BenchSystem>; topic: (tag: string) => string; record: (seq: number) => FillRecord }> = {
   tributary: { start: tributaryKafka, topic: tag => tag, record: seq => tributaryRecord(benchEvent('OrderPlaced', seq)) },
+  layer: { start: kafkaLayer, topic: tag => tag, record: seq => tributaryRecord(benchEvent('OrderPlaced', seq)) },
   raw: { start: rawPlatformatic, topic: tag => tag, record: seq => plainRecord(benchEvent('OrderPlaced', seq)) },
   kafkajs: { start: rawKafkaJs, topic: tag => tag, record: seq => plainRecord(benchEvent('OrderPlaced', seq)) },
   nest: { start: nestKafka, topic: tag => nestTopic(tag, 'OrderPlaced'), record: seq => plainRecord(benchEvent('OrderPlaced', seq)) },
