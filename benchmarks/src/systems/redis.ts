@@ -138,7 +138,8 @@ export const rawRedisStreams = async (tag: string, sameWork = false): Promise<Be
   const counter = new Counter();
   const producer = new Redis(REDIS_URL);
   const consumer = new Redis(REDIS_URL);
-  const acker = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  // the per-entry XACKs of `sameWork` go out on their own auto-pipelined connection
+  const acker = sameWork ? new Redis(REDIS_URL, { enableAutoPipelining: true }) : undefined;
   const group = tag;
   await consumer.xgroup('CREATE', tag, group, '$', 'MKSTREAM');
   producer.defineCommand('idempotentXadd', { numberOfKeys: 2, lua: IDEMPOTENT_XADD });
@@ -156,10 +157,10 @@ export const rawRedisStreams = async (tag: string, sameWork = false): Promise<Be
         const [id, fields] = entries[i];
         const event = JSON.parse(fields[1]);
         if (event.type === 'OrderPlaced') counter.hit();
-        if (sameWork) void acker.xack(tag, group, id);
+        if (acker) void acker.xack(tag, group, id);
         ids[i] = id;
       }
-      if (!sameWork && ids.length) await consumer.xack(tag, group, ...ids);
+      if (!acker && ids.length) await consumer.xack(tag, group, ...ids);
     }
   })();
   const emit = (event: BenchEvent): Promise<unknown> => {
@@ -174,7 +175,7 @@ export const rawRedisStreams = async (tag: string, sameWork = false): Promise<Be
       running = false;
       consumer.disconnect();
       await loop;
-      acker.disconnect();
+      acker?.disconnect();
       await deleteKeys(tag);
       producer.disconnect();
     },

@@ -51,18 +51,6 @@ export interface MessagingClientConfig<T extends Transport | TransportProvider =
   msgTransformer?: TransportMessageTransformer;
 }
 
-/** Sends `message` through `send` unless it is over `limit` (`maxMessageSize`) (then rejects with `MessageTooLargeError`). */
-const checked = <T>(
-  connection: TransportLayerConnection,
-  limit: number | undefined,
-  message: TransportMessage,
-  destination: string,
-  send: (c: TransportLayerConnection) => Promise<T>,
-): Promise<T> => {
-  const tooLarge = oversize(message.data, limit, destination);
-  return tooLarge ? Promise.reject(tooLarge) : send(connection);
-};
-
 /** Builds the client API over a connection (shared by `MessagingClient` and `EventBusClient`). */
 export const createClientApi = (
   connect: TransportLayerConnection | (() => Promise<TransportLayerConnection>),
@@ -90,9 +78,11 @@ export const createClientApi = (
   // made once, not per message: emit and publish are on the hot path
   const messageTaken = taken('message');
   const publicationTaken = taken('publication');
-  const emitTo = (c: TransportLayerConnection, message: TransportMessage): Promise<boolean> => {
-    const tooLarge = oversize(message.data, target.maxMessageSize, target.channel);
-    return tooLarge ? Promise.reject(tooLarge) : c.emitMessage(target.channel, message);
+  /** Emits `message` to the channel, or publishes it to `topic`, unless it is over `maxMessageSize` (then `MessageTooLargeError`). */
+  const deliver = (c: TransportLayerConnection, message: TransportMessage, topic?: string): Promise<boolean> => {
+    const tooLarge = oversize(message.data, target.maxMessageSize, topic ?? target.channel);
+    if (tooLarge) return Promise.reject(tooLarge);
+    return topic === undefined ? c.emitMessage(target.channel, message) : c.publishMessage(topic, message);
   };
   return {
     // plain promise chains: emit is on the hot path, and an async function costs more
@@ -105,7 +95,7 @@ export const createClientApi = (
         span?.end(error);
         return Promise.reject(error); // an unencodable event rejects, as an async function would
       }
-      const sent = connection ? emitTo(connection, message) : ready().then(c => emitTo(c, message));
+      const sent = connection ? deliver(connection, message) : ready().then(c => deliver(c, message));
       return endWhenSent(span, sent.then(messageTaken));
     },
     publish: event => {
@@ -117,7 +107,7 @@ export const createClientApi = (
         span?.end(error);
         return Promise.reject(error);
       }
-      const sent = connection ? checked(connection, target.maxMessageSize, message, event.type, c => c.publishMessage(event.type, message)) : ready().then(c => checked(c, target.maxMessageSize, message, event.type, () => c.publishMessage(event.type, message)));
+      const sent = connection ? deliver(connection, message, event.type) : ready().then(c => deliver(c, message, event.type));
       return endWhenSent(span, sent.then(publicationTaken));
     },
     // one Observable per call, not defer + map + mergeMap: send is on the hot path too
